@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// GANKit: generative adversarial networks in Swift on Linux.
+/// One target per layer of DESIGN.md; an arrow there is a dependency here.
+
+
+let package = Package(
+    name: "GANKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .executable(name: "gankit", targets: ["gankit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .executableTarget(name: "gankit", dependencies: [
+            "TensorCore", "Datasets",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    ]
+)

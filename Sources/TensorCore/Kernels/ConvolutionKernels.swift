@@ -1,0 +1,123 @@
+/// The three bilinear maps of a 2-D convolution, as im2col/col2im plus GEMM. With x the
+/// input [N, C, H, W], w the weight [O, C/groups, kh, kw] and y the output [N, O, Ho, Wo]:
+/// - `forward(x, w)` is y = conv(x, w);
+/// - `transposed(y, w)` is its adjoint in x (the input gradient, and convTranspose2d);
+/// - `weightGradient(x, y)` is its adjoint in w.
+/// Each map's vjp is written with the other two, which is what makes convolutions
+/// differentiable any number of times.
+enum ConvolutionKernels {
+    /// Most elements of column buffer used at once; the batch is processed in chunks below it.
+    static let columnBudget = 1 << 24
+
+    private struct Plan {
+        let batch: Int, inputChannels: Int, outputChannels: Int
+        let groupInputChannels: Int, groupOutputChannels: Int
+        let layout: PatchLayout
+        var inputPlane: Int { layout.height * layout.width }
+        var positions: Int { layout.positions }
+        var chunk: Int { max(1, min(batch, ConvolutionKernels.columnBudget / max(1, layout.rows * positions))) }
+
+        init(input: [Int], weight: [Int], output: (Int, Int), geometry: ConvolutionGeometry) {
+            batch = input[0]
+            inputChannels = input[1]
+            outputChannels = weight[0]
+            groupInputChannels = weight[1]
+            groupOutputChannels = weight[0] / geometry.groups
+            layout = PatchLayout(channels: weight[1], height: input[2], width: input[3],
+                                 kernelHeight: weight[2], kernelWidth: weight[3],
+                                 outputHeight: output.0, outputWidth: output.1, geometry: geometry)
+        }
+
+        /// Calls `body(firstSample, sampleCount, group)` for each chunk of samples and group.
+        func forEachChunk(_ body: (Int, Int, Int) -> Void) {
+            var start = 0
+            while start < batch {
+                let count = min(chunk, batch - start)
+                for group in 0..<layout.geometry.groups { body(start, count, group) }
+                start += count
+            }
+        }
+
+        /// Copies between y [N, O, P] and a group's block laid out [Og, count, P].
+        func copyOutputBlock(_ y: UnsafeMutablePointer<Float>, _ block: UnsafeMutablePointer<Float>,
+                             first: Int, count: Int, group: Int, toBlock: Bool) {
+            let shape = [groupOutputChannels, count, positions]
+            let yOffset = first * outputChannels * positions + group * groupOutputChannels * positions
+            let yStrides = [positions, outputChannels * positions, 1]
+            let blockStrides = [count * positions, positions, 1]
+            if toBlock {
+                StridedCopy.copy(shape: shape, from: y, offset: yOffset, strides: yStrides,
+                                 to: block, offset: 0, strides: blockStrides)
+            } else {
+                StridedCopy.copy(shape: shape, from: block, offset: 0, strides: blockStrides,
+                                 to: y, offset: yOffset, strides: yStrides)
+            }
+        }
+    }
+
+    /// y = conv(x, w).
+    static func forward(_ x: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, outputSize: (Int, Int)) -> Tensor {
+        let plan = Plan(input: x.shape, weight: w.shape, output: outputSize, geometry: geometry)
+        let k = plan.layout.rows, og = plan.groupOutputChannels
+        let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
+        let block = TensorStorage(uninitializedCount: og * plan.chunk * plan.positions)
+        return Tensor(shape: [plan.batch, plan.outputChannels, outputSize.0, outputSize.1]) { y in
+            plan.forEachChunk { first, count, group in
+                let n = count * plan.positions
+                plan.layout.unfold(x.storage.base + first * plan.inputChannels * plan.inputPlane
+                                        + group * plan.groupInputChannels * plan.inputPlane,
+                                   sampleCount: count, sampleStride: plan.inputChannels * plan.inputPlane,
+                                   into: columns.base)
+                Gemm.multiply(transposeA: false, transposeB: false, m: og, n: n, k: k,
+                              a: w.storage.base + group * og * k, lda: k, b: columns.base, ldb: n,
+                              c: block.base, ldc: n)
+                plan.copyOutputBlock(y, block.base, first: first, count: count, group: group, toBlock: false)
+            }
+        }
+    }
+
+    /// x = conv(., w)ᵀ(y): the adjoint of `forward` in its input, for an input of `inputSize`.
+    static func transposed(_ y: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, inputSize: (Int, Int)) -> Tensor {
+        let inputChannels = w.shape[1] * geometry.groups
+        let plan = Plan(input: [y.shape[0], inputChannels, inputSize.0, inputSize.1], weight: w.shape,
+                        output: (y.shape[2], y.shape[3]), geometry: geometry)
+        let k = plan.layout.rows, og = plan.groupOutputChannels
+        let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
+        let block = TensorStorage(uninitializedCount: og * plan.chunk * plan.positions)
+        let x = Tensor(shape: [plan.batch, inputChannels, inputSize.0, inputSize.1]) { x in
+            x.update(repeating: 0, count: plan.batch * inputChannels * plan.inputPlane)
+            plan.forEachChunk { first, count, group in
+                let n = count * plan.positions
+                plan.copyOutputBlock(y.storage.base, block.base, first: first, count: count, group: group, toBlock: true)
+                Gemm.multiply(transposeA: true, transposeB: false, m: k, n: n, k: og,
+                              a: w.storage.base + group * og * k, lda: k, b: block.base, ldb: n,
+                              c: columns.base, ldc: n)
+                plan.layout.fold(columns.base, sampleCount: count, sampleStride: inputChannels * plan.inputPlane,
+                                 into: x + first * inputChannels * plan.inputPlane + group * plan.groupInputChannels * plan.inputPlane)
+            }
+        }
+        return x
+    }
+
+    /// dw: the adjoint of `forward` in its weight, for a weight of `weightShape`.
+    static func weightGradient(_ x: Tensor, _ y: Tensor, geometry: ConvolutionGeometry, weightShape: [Int]) -> Tensor {
+        let plan = Plan(input: x.shape, weight: weightShape, output: (y.shape[2], y.shape[3]), geometry: geometry)
+        let k = plan.layout.rows, og = plan.groupOutputChannels
+        let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
+        let block = TensorStorage(uninitializedCount: og * plan.chunk * plan.positions)
+        return Tensor(shape: weightShape) { dw in
+            dw.update(repeating: 0, count: weightShape.reduce(1, *))
+            plan.forEachChunk { first, count, group in
+                let n = count * plan.positions
+                plan.layout.unfold(x.storage.base + first * plan.inputChannels * plan.inputPlane
+                                        + group * plan.groupInputChannels * plan.inputPlane,
+                                   sampleCount: count, sampleStride: plan.inputChannels * plan.inputPlane,
+                                   into: columns.base)
+                plan.copyOutputBlock(y.storage.base, block.base, first: first, count: count, group: group, toBlock: true)
+                Gemm.multiply(transposeA: false, transposeB: true, m: og, n: k, k: n,
+                              a: block.base, lda: n, b: columns.base, ldb: n,
+                              beta: 1, c: dw + group * og * k, ldc: k)
+            }
+        }
+    }
+}

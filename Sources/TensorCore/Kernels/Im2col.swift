@@ -1,0 +1,121 @@
+/// The shape parameters shared by a convolution and its transposes.
+public struct ConvolutionGeometry: Hashable, Sendable {
+    public var stride: (height: Int, width: Int)
+    public var padding: (height: Int, width: Int)
+    public var dilation: (height: Int, width: Int)
+    public var groups: Int
+
+    public init(stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) {
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+
+    /// Output size of the convolution along one axis.
+    func outputSize(input: Int, kernel: Int, axis: Int) -> Int {
+        let (s, p, d) = axis == 0 ? (stride.0, padding.0, dilation.0) : (stride.1, padding.1, dilation.1)
+        return (input + 2 * p - d * (kernel - 1) - 1) / s + 1
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.stride == b.stride && a.padding == b.padding && a.dilation == b.dilation && a.groups == b.groups
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for value in [stride.0, stride.1, padding.0, padding.1, dilation.0, dilation.1, groups] { hasher.combine(value) }
+    }
+}
+
+/// Unfolding image patches into columns (im2col) and folding columns back (col2im, summing
+/// overlaps): convolutions become matrix multiplications.
+///
+/// A column buffer has one row per (channel, kernel row, kernel column) and one column per
+/// (sample, output row, output column), `sampleCount * outputHeight * outputWidth` columns in all.
+struct PatchLayout {
+    let channels: Int, height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let outputHeight: Int, outputWidth: Int
+    let geometry: ConvolutionGeometry
+
+    var rows: Int { channels * kernelHeight * kernelWidth }
+    var positions: Int { outputHeight * outputWidth }
+
+    /// Writes the columns of `sampleCount` images starting at `images` (channel stride
+    /// `height * width`, sample stride `sampleStride`) into `columns`.
+    func unfold(_ images: UnsafePointer<Float>, sampleCount: Int, sampleStride: Int,
+                into columns: UnsafeMutablePointer<Float>) {
+        let rowLength = sampleCount * positions
+        let plane = height * width
+        let (sh, sw) = geometry.stride, (ph, pw) = geometry.padding, (dh, dw) = geometry.dilation
+        Parallel.forEachChunk(rows, costPerItem: rowLength) { range in
+            for row in range {
+                let kj = row % kernelWidth, ki = (row / kernelWidth) % kernelHeight, c = row / (kernelWidth * kernelHeight)
+                let out = columns + row * rowLength
+                for n in 0..<sampleCount {
+                    let image = images + n * sampleStride + c * plane
+                    let target = out + n * positions
+                    for oh in 0..<outputHeight {
+                        let ih = oh * sh - ph + ki * dh
+                        let line = target + oh * outputWidth
+                        guard ih >= 0 && ih < height else {
+                            line.update(repeating: 0, count: outputWidth)
+                            continue
+                        }
+                        let source = image + ih * width
+                        if sw == 1 {
+                            // A contiguous run, clipped at both borders.
+                            let offset = kj * dw - pw
+                            let first = max(0, -offset), last = min(outputWidth, width - offset)
+                            if first >= last {
+                                line.update(repeating: 0, count: outputWidth)
+                            } else {
+                                if first > 0 { line.update(repeating: 0, count: first) }
+                                (line + first).update(from: source + first + offset, count: last - first)
+                                if last < outputWidth { (line + last).update(repeating: 0, count: outputWidth - last) }
+                            }
+                        } else {
+                            for ow in 0..<outputWidth {
+                                let iw = ow * sw - pw + kj * dw
+                                line[ow] = iw >= 0 && iw < width ? source[iw] : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the columns back onto `sampleCount` images starting at `images`, which the caller
+    /// has initialized (usually to zero).
+    func fold(_ columns: UnsafePointer<Float>, sampleCount: Int, sampleStride: Int,
+              into images: UnsafeMutablePointer<Float>) {
+        let rowLength = sampleCount * positions
+        let plane = height * width
+        let (sh, sw) = geometry.stride, (ph, pw) = geometry.padding, (dh, dw) = geometry.dilation
+        let kernelArea = kernelHeight * kernelWidth
+        // Each channel's rows write only to that channel's planes: channels run in parallel.
+        Parallel.forEachChunk(channels, costPerItem: kernelArea * rowLength) { range in
+            for c in range {
+                for k in 0..<kernelArea {
+                    let ki = k / kernelWidth, kj = k % kernelWidth
+                    let rowStart = columns + (c * kernelArea + k) * rowLength
+                    for n in 0..<sampleCount {
+                        let image = images + n * sampleStride + c * plane
+                        let source = rowStart + n * positions
+                        for oh in 0..<outputHeight {
+                            let ih = oh * sh - ph + ki * dh
+                            guard ih >= 0 && ih < height else { continue }
+                            let line = source + oh * outputWidth
+                            let target = image + ih * width
+                            for ow in 0..<outputWidth {
+                                let iw = ow * sw - pw + kj * dw
+                                if iw >= 0 && iw < width { target[iw] += line[ow] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

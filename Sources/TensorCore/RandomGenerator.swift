@@ -1,0 +1,61 @@
+import Foundation
+
+/// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64): the same seed
+/// gives the same numbers on every machine. Its state can be saved and restored, so a
+/// resumed run continues the same stream.
+public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
+    /// The four words of generator state.
+    public private(set) var state: [UInt64]
+
+    public init(seed: UInt64) {
+        var mix = seed
+        state = (0..<4).map { _ in
+            mix &+= 0x9E37_79B9_7F4A_7C15
+            var z = mix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// A generator continuing from a saved `state`.
+    public init(state: [UInt64]) {
+        precondition(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator(state:): needs four words, not all zero")
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((state[1] &* 5) << 7 | (state[1] &* 5) >> 57) &* 9
+        let t = state[1] << 17
+        state[2] ^= state[0]
+        state[3] ^= state[1]
+        state[1] ^= state[2]
+        state[0] ^= state[3]
+        state[2] ^= t
+        state[3] = state[3] << 45 | state[3] >> 19
+        return result
+    }
+
+    /// A uniform float in [0, 1) with 24 random bits.
+    public mutating func nextUniform() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// A uniform double in (0, 1) with 53 random bits.
+    mutating func nextOpenUnitDouble() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
+
+    /// Two independent standard normal values (Box-Muller, computed in Double).
+    public mutating func nextNormalPair() -> (Float, Float) {
+        let radius = (-2 * Foundation.log(nextOpenUnitDouble())).squareRoot()
+        let angle = 2 * Double.pi * nextOpenUnitDouble()
+        return (Float(radius * Foundation.cos(angle)), Float(radius * Foundation.sin(angle)))
+    }
+
+    /// A random permutation of `0..<count` (Fisher-Yates).
+    public mutating func permutation(_ count: Int) -> [Int] {
+        var values = Array(0..<count)
+        if count < 2 { return values }
+        for i in stride(from: count - 1, to: 0, by: -1) {
+            values.swapAt(i, Int(next() % UInt64(i + 1)))
+        }
+        return values
+    }
+}

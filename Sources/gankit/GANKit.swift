@@ -1,0 +1,10 @@
+import ArgumentParser
+import TensorCore
+
+@main
+struct GANKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gankit",
+        abstract: "Generative adversarial networks in Swift.",
+        subcommands: [])
+}
