@@ -20,7 +20,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
 
     /// A generator continuing from a saved `state`.
     public init(state: [UInt64]) {
-        precondition(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator(state:): needs four words, not all zero")
+        require(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator(state:): needs four words, not all zero")
         self.state = state
     }
 

@@ -32,8 +32,8 @@ public struct Tensor: @unchecked Sendable {
 
     /// A tensor holding `scalars` (row-major) in the given shape.
     public init(_ scalars: [Float], shape: [Int]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(_:shape:): negative size in shape \(shape)")
-        precondition(scalars.count == shape.reduce(1, *),
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor(_:shape:): negative size in shape \(shape)")
+        require(scalars.count == shape.reduce(1, *),
                      "Tensor(_:shape:): \(scalars.count) scalars do not fill shape \(shape)")
         self.init(shape: shape) { base in
             scalars.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: scalars.count) }
@@ -51,7 +51,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// The one element of a tensor with one element.
     public var scalar: Float {
-        precondition(count == 1, "scalar: tensor of shape \(shape) has \(count) elements, not 1")
+        require(count == 1, "scalar: tensor of shape \(shape) has \(count) elements, not 1")
         return storage.base[0]
     }
 

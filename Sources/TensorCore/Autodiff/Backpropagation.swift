@@ -39,7 +39,7 @@ enum Backpropagation {
             let inputCotangents = pullback(cotangent, output)
             for (input, inputCotangent) in zip(node.inputs, inputCotangents) {
                 guard let input, let inputCotangent, reaches[ObjectIdentifier(input)] == true else { continue }
-                precondition(inputCotangent.shape == input.shape,
+                require(inputCotangent.shape == input.shape,
                              "backward of \(node.operation): cotangent shape \(inputCotangent.shape) for input of shape \(input.shape)")
                 let key = ObjectIdentifier(input)
                 if let existing = cotangents[key] {

@@ -25,7 +25,7 @@ public func stopGradient(_ x: Tensor) -> Tensor { x.detached() }
 public func valueAndGrad(_ f: @escaping ([Tensor]) -> Tensor) -> ([Tensor]) -> (value: Tensor, gradients: [Tensor]) {
     { points in
         let (value, pullback) = vjp(f, at: points)
-        precondition(value.count == 1, "valueAndGrad: the function must return one element, not shape \(value.shape)")
+        require(value.count == 1, "valueAndGrad: the function must return one element, not shape \(value.shape)")
         return (value, pullback(Tensor.ones(value.shape)))
     }
 }
@@ -75,7 +75,7 @@ public func vjp(_ f: ([Tensor]) -> Tensor, at points: [Tensor]) -> (value: Tenso
     let value = f(variables)
     Tracing.depth -= 1
     let pullback = { (cotangent: Tensor) -> [Tensor] in
-        precondition(cotangent.shape == value.shape,
+        require(cotangent.shape == value.shape,
                      "vjp: cotangent shape \(cotangent.shape) differs from value shape \(value.shape)")
         return Backpropagation.cotangents(of: value, seed: cotangent, targets: variables)
     }

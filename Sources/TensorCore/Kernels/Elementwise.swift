@@ -16,7 +16,7 @@ enum Elementwise {
     @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, operation: String, _ f: (Float, Float) -> Float) -> Tensor {
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailure("\(operation): shapes \(a.shape) and \(b.shape) do not broadcast")
+            fatalError("\(operation): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let pa = UnsafePointer(a.storage.base), pb = UnsafePointer(b.storage.base)
         return Tensor(shape: shape) { out in
@@ -50,7 +50,7 @@ enum Elementwise {
     static func zip3(_ a: Tensor, _ b: Tensor, _ c: Tensor, operation: String,
                      _ f: (Float, Float, Float) -> Float) -> Tensor {
         guard let ab = Shape.broadcast(a.shape, b.shape), let shape = Shape.broadcast(ab, c.shape) else {
-            preconditionFailure("\(operation): shapes \(a.shape), \(b.shape) and \(c.shape) do not broadcast")
+            fatalError("\(operation): shapes \(a.shape), \(b.shape) and \(c.shape) do not broadcast")
         }
         let pa = UnsafePointer(a.storage.base), pb = UnsafePointer(b.storage.base), pc = UnsafePointer(c.storage.base)
         return Tensor(shape: shape) { out in

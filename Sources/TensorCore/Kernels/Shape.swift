@@ -37,7 +37,7 @@ enum Shape {
     /// An axis index in `0..<rank`, accepting negative indices from the end.
     static func normalize(axis: Int, rank: Int, op: String) -> Int {
         let normalized = axis < 0 ? axis + rank : axis
-        precondition(normalized >= 0 && normalized < rank, "\(op): axis \(axis) out of range for rank \(rank)")
+        require(normalized >= 0 && normalized < rank, "\(op): axis \(axis) out of range for rank \(rank)")
         return normalized
     }
 

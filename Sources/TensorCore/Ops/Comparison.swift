@@ -24,7 +24,7 @@ extension Tensor {
     public func argmax(axis: Int = -1) -> [Int] {
         let axis = Shape.normalize(axis: axis, rank: rank, op: "argmax")
         let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
-        precondition(size > 0, "argmax: empty axis \(axis) of \(shape)")
+        require(size > 0, "argmax: empty axis \(axis) of \(shape)")
         let p = storage.base
         var result = [Int](repeating: 0, count: outer * inner)
         for o in 0..<outer {

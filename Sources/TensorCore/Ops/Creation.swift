@@ -15,7 +15,7 @@ extension Tensor {
 
     /// start, start + step, ... below `end`.
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
-        precondition(step != 0, "arange: step is zero")
+        require(step != 0, "arange: step is zero")
         let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor(shape: [count]) { out in for i in 0..<count { out[i] = start + Float(i) * step } }
     }
@@ -53,7 +53,7 @@ extension Tensor {
 
     /// 1 with probability `probability`, else 0.
     public static func bernoulli(_ shape: [Int], probability: Float, generator: inout RandomGenerator) -> Tensor {
-        precondition((0...1).contains(probability), "bernoulli: probability \(probability) outside [0, 1]")
+        require((0...1).contains(probability), "bernoulli: probability \(probability) outside [0, 1]")
         let count = shape.reduce(1, *)
         return Tensor(shape: shape) { out in
             for i in 0..<count { out[i] = generator.nextUniform() < probability ? 1 : 0 }

@@ -3,7 +3,7 @@ extension Tensor {
     /// The mean of each `kernelSize` x `kernelSize` window (padding counts as zeros, as
     /// PyTorch's default), composed as a depthwise convolution.
     public func avgPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
-        precondition(rank == 4, "avgPool2d: input \(shape) must be NCHW")
+        require(rank == 4, "avgPool2d: input \(shape) must be NCHW")
         let channels = shape[1]
         let weight = Tensor.full([channels, 1, kernelSize, kernelSize], 1 / Float(kernelSize * kernelSize))
         return conv2d(weight: weight, stride: stride ?? kernelSize, padding: padding, groups: channels)
@@ -12,12 +12,12 @@ extension Tensor {
     /// The maximum of each `kernelSize` x `kernelSize` window; padding never wins. The
     /// gradient goes to the first maximal element of each window.
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
-        precondition(rank == 4, "maxPool2d: input \(shape) must be NCHW")
+        require(rank == 4, "maxPool2d: input \(shape) must be NCHW")
         let stride = stride ?? kernelSize
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        precondition(padding * 2 <= kernelSize, "maxPool2d: padding \(padding) exceeds half the kernel \(kernelSize)")
+        require(padding * 2 <= kernelSize, "maxPool2d: padding \(padding) exceeds half the kernel \(kernelSize)")
         let oh = (h + 2 * padding - kernelSize) / stride + 1, ow = (w + 2 * padding - kernelSize) / stride + 1
-        precondition(oh > 0 && ow > 0, "maxPool2d: kernel \(kernelSize) larger than input \(shape)")
+        require(oh > 0 && ow > 0, "maxPool2d: kernel \(kernelSize) larger than input \(shape)")
         var winners = [Int](repeating: 0, count: n * c * oh * ow)
         let p = storage.base
         for plane in 0..<(n * c) {

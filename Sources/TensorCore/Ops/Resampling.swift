@@ -11,7 +11,7 @@ extension Tensor {
 
     /// The batch enlarged by an integer `scale` along height and width.
     public func upsample(scale: Int, mode: UpsamplingMode = .nearest) -> Tensor {
-        precondition(rank == 4 && scale >= 1, "upsample: input \(shape) must be NCHW and scale \(scale) at least 1")
+        require(rank == 4 && scale >= 1, "upsample: input \(shape) must be NCHW and scale \(scale) at least 1")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         switch mode {
         case .nearest:
@@ -41,14 +41,14 @@ extension Tensor {
 
     /// [N, C * r * r, H, W] rearranged to [N, C, H * r, W * r] (as `torch.nn.PixelShuffle`).
     public func pixelShuffle(_ r: Int) -> Tensor {
-        precondition(rank == 4 && shape[1] % (r * r) == 0, "pixelShuffle: channels of \(shape) not divisible by \(r * r)")
+        require(rank == 4 && shape[1] % (r * r) == 0, "pixelShuffle: channels of \(shape) not divisible by \(r * r)")
         let (n, c, h, w) = (shape[0], shape[1] / (r * r), shape[2], shape[3])
         return reshape([n, c, r, r, h, w]).permute([0, 1, 4, 2, 5, 3]).reshape([n, c, h * r, w * r])
     }
 
     /// The inverse of `pixelShuffle`: [N, C, H * r, W * r] to [N, C * r * r, H, W].
     public func pixelUnshuffle(_ r: Int) -> Tensor {
-        precondition(rank == 4 && shape[2] % r == 0 && shape[3] % r == 0, "pixelUnshuffle: size of \(shape) not divisible by \(r)")
+        require(rank == 4 && shape[2] % r == 0 && shape[3] % r == 0, "pixelUnshuffle: size of \(shape) not divisible by \(r)")
         let (n, c, h, w) = (shape[0], shape[1], shape[2] / r, shape[3] / r)
         return reshape([n, c, h, r, w, r]).permute([0, 1, 3, 5, 2, 4]).reshape([n, c * r * r, h, w])
     }

@@ -5,7 +5,7 @@ extension Tensor {
         if rank == 0 { return reshape([1]) }
         let start = Shape.normalize(axis: startAxis, rank: rank, op: "flatten")
         let end = Shape.normalize(axis: endAxis, rank: rank, op: "flatten")
-        precondition(start <= end, "flatten: start axis \(startAxis) after end axis \(endAxis) for shape \(shape)")
+        require(start <= end, "flatten: start axis \(startAxis) after end axis \(endAxis) for shape \(shape)")
         return reshape(Array(shape[..<start]) + [shape[start...end].reduce(1, *)] + Array(shape[(end + 1)...]))
     }
 
@@ -21,7 +21,7 @@ extension Tensor {
     public func squeeze(_ axis: Int? = nil) -> Tensor {
         if let axis {
             let axis = Shape.normalize(axis: axis, rank: rank, op: "squeeze")
-            precondition(shape[axis] == 1, "squeeze: axis \(axis) of shape \(shape) is not 1")
+            require(shape[axis] == 1, "squeeze: axis \(axis) of shape \(shape) is not 1")
             var newShape = shape
             newShape.remove(at: axis)
             return reshape(newShape)
@@ -31,7 +31,7 @@ extension Tensor {
 
     /// The last two axes swapped (a matrix transpose).
     public func transposed() -> Tensor {
-        precondition(rank >= 2, "transposed: shape \(shape) has fewer than two axes")
+        require(rank >= 2, "transposed: shape \(shape) has fewer than two axes")
         return transposed(rank - 2, rank - 1)
     }
 
@@ -60,7 +60,7 @@ extension Tensor {
     /// Pieces of the given sizes along `axis`.
     public func split(sizes: [Int], axis: Int = 0) -> [Tensor] {
         let axis = Shape.normalize(axis: axis, rank: rank, op: "split")
-        precondition(sizes.reduce(0, +) == shape[axis], "split: sizes \(sizes) do not add up to \(shape[axis]) on axis \(axis) of \(shape)")
+        require(sizes.reduce(0, +) == shape[axis], "split: sizes \(sizes) do not add up to \(shape[axis]) on axis \(axis) of \(shape)")
         var start = 0
         return sizes.map { size in
             defer { start += size }
@@ -71,13 +71,13 @@ extension Tensor {
     /// `count` equal pieces along `axis`.
     public func split(count: Int, axis: Int = 0) -> [Tensor] {
         let axis = Shape.normalize(axis: axis, rank: rank, op: "split")
-        precondition(count > 0 && shape[axis] % count == 0, "split: axis \(axis) of \(shape) does not split in \(count)")
+        require(count > 0 && shape[axis] % count == 0, "split: axis \(axis) of \(shape) does not split in \(count)")
         return split(sizes: Array(repeating: shape[axis] / count, count: count), axis: axis)
     }
 
     /// The tensors (all of one shape) stacked along a new axis.
     public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "stack: no tensors")
+        require(!tensors.isEmpty, "stack: no tensors")
         return concat(tensors.map { $0.unsqueeze(axis) }, axis: axis)
     }
 
@@ -85,7 +85,7 @@ extension Tensor {
     public func gather(indices: [Int], axis: Int = 0) -> Tensor {
         let axis = Shape.normalize(axis: axis, rank: rank, op: "gather")
         let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
-        precondition(indices.allSatisfy { (0..<size).contains($0) }, "gather: an index is out of range 0..<\(size) on axis \(axis) of \(shape)")
+        require(indices.allSatisfy { (0..<size).contains($0) }, "gather: an index is out of range 0..<\(size) on axis \(axis) of \(shape)")
         var flat: [Int] = []
         flat.reserveCapacity(outer * indices.count * inner)
         for o in 0..<outer {

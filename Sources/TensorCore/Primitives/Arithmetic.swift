@@ -70,7 +70,7 @@ extension Tensor {
 
     /// Each element limited to `[lower, upper]`.
     public func clamped(min lower: Float, max upper: Float) -> Tensor {
-        precondition(lower <= upper, "clamped: lower bound \(lower) above upper bound \(upper)")
+        require(lower <= upper, "clamped: lower bound \(lower) above upper bound \(upper)")
         return maximum(lower).minimum(upper)
     }
 }

@@ -42,14 +42,14 @@ extension Tensor {
     /// 2-D cross-correlation with per-axis stride, padding and dilation.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, geometry: ConvolutionGeometry) -> Tensor {
         let g = geometry
-        precondition(rank == 4 && weight.rank == 4, "conv2d: input \(shape) and weight \(weight.shape) must be NCHW and OIHW")
-        precondition(g.groups >= 1 && shape[1] % g.groups == 0 && weight.shape[0] % g.groups == 0 && weight.shape[1] * g.groups == shape[1],
+        require(rank == 4 && weight.rank == 4, "conv2d: input \(shape) and weight \(weight.shape) must be NCHW and OIHW")
+        require(g.groups >= 1 && shape[1] % g.groups == 0 && weight.shape[0] % g.groups == 0 && weight.shape[1] * g.groups == shape[1],
                      "conv2d: input \(shape) and weight \(weight.shape) disagree on channels for \(g.groups) groups")
-        precondition(g.stride.0 > 0 && g.stride.1 > 0 && g.dilation.0 > 0 && g.dilation.1 > 0 && g.padding.0 >= 0 && g.padding.1 >= 0,
+        require(g.stride.0 > 0 && g.stride.1 > 0 && g.dilation.0 > 0 && g.dilation.1 > 0 && g.padding.0 >= 0 && g.padding.1 >= 0,
                      "conv2d: stride \(g.stride), dilation \(g.dilation) and padding \(g.padding) must be positive")
         let outputSize = (g.outputSize(input: shape[2], kernel: weight.shape[2], axis: 0),
                           g.outputSize(input: shape[3], kernel: weight.shape[3], axis: 1))
-        precondition(outputSize.0 > 0 && outputSize.1 > 0, "conv2d: kernel \(weight.shape) larger than padded input \(shape)")
+        require(outputSize.0 > 0 && outputSize.1 > 0, "conv2d: kernel \(weight.shape) larger than padded input \(shape)")
         let y = ConvolutionPrimitives.convolve(self, weight, g, outputSize: outputSize)
         return bias.map { y + $0.reshape([1, -1, 1, 1]) } ?? y
     }
@@ -67,15 +67,15 @@ extension Tensor {
     public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, geometry: ConvolutionGeometry,
                                 outputPadding: (Int, Int) = (0, 0)) -> Tensor {
         let g = geometry
-        precondition(rank == 4 && weight.rank == 4, "convTranspose2d: input \(shape) and weight \(weight.shape) must be NCHW and IOHW")
-        precondition(g.groups >= 1 && weight.shape[0] == shape[1] && shape[1] % g.groups == 0,
+        require(rank == 4 && weight.rank == 4, "convTranspose2d: input \(shape) and weight \(weight.shape) must be NCHW and IOHW")
+        require(g.groups >= 1 && weight.shape[0] == shape[1] && shape[1] % g.groups == 0,
                      "convTranspose2d: input \(shape) and weight \(weight.shape) disagree on channels for \(g.groups) groups")
-        precondition(outputPadding.0 >= 0 && outputPadding.1 >= 0
+        require(outputPadding.0 >= 0 && outputPadding.1 >= 0
                         && outputPadding.0 < Swift.max(g.stride.0, g.dilation.0) && outputPadding.1 < Swift.max(g.stride.1, g.dilation.1),
                      "convTranspose2d: output padding \(outputPadding) must be smaller than stride \(g.stride) or dilation \(g.dilation)")
         let outputSize = ((shape[2] - 1) * g.stride.0 - 2 * g.padding.0 + g.dilation.0 * (weight.shape[2] - 1) + outputPadding.0 + 1,
                           (shape[3] - 1) * g.stride.1 - 2 * g.padding.1 + g.dilation.1 * (weight.shape[3] - 1) + outputPadding.1 + 1)
-        precondition(outputSize.0 > 0 && outputSize.1 > 0, "convTranspose2d: input \(shape) and weight \(weight.shape) give an empty output")
+        require(outputSize.0 > 0 && outputSize.1 > 0, "convTranspose2d: input \(shape) and weight \(weight.shape) give an empty output")
         let y = ConvolutionPrimitives.transpose(self, weight, g, inputSize: outputSize)
         return bias.map { y + $0.reshape([1, -1, 1, 1]) } ?? y
     }

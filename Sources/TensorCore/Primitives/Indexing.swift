@@ -2,13 +2,13 @@
 extension Tensor {
     /// The elements at flat (row-major) `indices` of this tensor, in the given shape.
     public func gatherFlat(_ indices: [Int], shape outShape: [Int]) -> Tensor {
-        precondition(indices.count == outShape.reduce(1, *), "gatherFlat: \(indices.count) indices for shape \(outShape)")
+        require(indices.count == outShape.reduce(1, *), "gatherFlat: \(indices.count) indices for shape \(outShape)")
         let x = self, n = count
         let result = Tensor(shape: outShape) { out in
             let source = x.storage.base
             indices.withUnsafeBufferPointer { idx in
                 for i in 0..<idx.count {
-                    precondition(idx[i] >= 0 && idx[i] < n, "gatherFlat: index \(idx[i]) out of range for \(x.shape)")
+                    require(idx[i] >= 0 && idx[i] < n, "gatherFlat: index \(idx[i]) out of range for \(x.shape)")
                     out[i] = source[idx[i]]
                 }
             }
@@ -19,14 +19,14 @@ extension Tensor {
     /// A tensor of `outShape` holding zeros plus, for each element of this tensor, its value
     /// added at the flat position given by `indices`.
     public func scatterAddFlat(_ indices: [Int], shape outShape: [Int]) -> Tensor {
-        precondition(indices.count == count, "scatterAddFlat: \(indices.count) indices for \(count) elements")
+        require(indices.count == count, "scatterAddFlat: \(indices.count) indices for \(count) elements")
         let x = self, n = outShape.reduce(1, *)
         let result = Tensor(shape: outShape) { out in
             out.update(repeating: 0, count: n)
             let source = x.storage.base
             indices.withUnsafeBufferPointer { idx in
                 for i in 0..<idx.count {
-                    precondition(idx[i] >= 0 && idx[i] < n, "scatterAddFlat: index \(idx[i]) out of range for \(outShape)")
+                    require(idx[i] >= 0 && idx[i] < n, "scatterAddFlat: index \(idx[i]) out of range for \(outShape)")
                     out[idx[i]] += source[i]
                 }
             }

@@ -6,10 +6,10 @@ extension Tensor {
         var resolved = newShape
         if let unknown = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().filter { $0.offset != unknown }.map(\.element).reduce(1, *)
-            precondition(known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
+            require(known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
             resolved[unknown] = count / known
         }
-        precondition(resolved.allSatisfy { $0 >= 0 } && resolved.reduce(1, *) == count,
+        require(resolved.allSatisfy { $0 >= 0 } && resolved.reduce(1, *) == count,
                      "reshape: cannot reshape \(shape) to \(newShape)")
         if resolved == shape { return self }
         let x = self
@@ -19,7 +19,7 @@ extension Tensor {
     /// The axes reordered: axis i of the result is axis `axes[i]` of this tensor.
     public func permute(_ axes: [Int]) -> Tensor {
         let axes = axes.map { Shape.normalize(axis: $0, rank: rank, op: "permute") }
-        precondition(axes.sorted() == Array(0..<rank), "permute: \(axes) is not a permutation of the axes of \(shape)")
+        require(axes.sorted() == Array(0..<rank), "permute: \(axes) is not a permutation of the axes of \(shape)")
         if axes == Array(0..<rank) { return self }
         let own = Shape.strides(shape)
         let result = StridedCopy.gather(self, shape: axes.map { shape[$0] }, offset: 0, strides: axes.map { own[$0] })
@@ -31,7 +31,7 @@ extension Tensor {
     /// This tensor repeated along new leading axes and axes of size 1 to fill `target`.
     public func broadcast(to target: [Int]) -> Tensor {
         if target == shape { return self }
-        precondition(Shape.broadcast(shape, target) == target, "broadcast: \(shape) does not broadcast to \(target)")
+        require(Shape.broadcast(shape, target) == target, "broadcast: \(shape) does not broadcast to \(target)")
         let x = self
         let result = StridedCopy.gather(x, shape: target, offset: 0, strides: Shape.broadcastStrides(shape, to: target))
         return result.recorded("broadcast", [x]) { g, _ in [g.sum(toShape: x.shape)] }
@@ -39,9 +39,9 @@ extension Tensor {
 
     /// The block `lowerBounds[i]..<upperBounds[i]` along every axis i.
     public func slice(lowerBounds: [Int], upperBounds: [Int]) -> Tensor {
-        precondition(lowerBounds.count == rank && upperBounds.count == rank,
+        require(lowerBounds.count == rank && upperBounds.count == rank,
                      "slice: bounds \(lowerBounds)..<\(upperBounds) do not match shape \(shape)")
-        precondition(shape.indices.allSatisfy { 0 <= lowerBounds[$0] && lowerBounds[$0] <= upperBounds[$0] && upperBounds[$0] <= shape[$0] },
+        require(shape.indices.allSatisfy { 0 <= lowerBounds[$0] && lowerBounds[$0] <= upperBounds[$0] && upperBounds[$0] <= shape[$0] },
                      "slice: bounds \(lowerBounds)..<\(upperBounds) out of range for shape \(shape)")
         let x = self
         let own = Shape.strides(shape)
@@ -54,7 +54,7 @@ extension Tensor {
 
     /// This tensor with `padding[i].before` and `.after` elements of `value` added along axis i.
     public func padded(_ padding: [(before: Int, after: Int)], value: Float = 0) -> Tensor {
-        precondition(padding.count == rank && padding.allSatisfy { $0.before >= 0 && $0.after >= 0 },
+        require(padding.count == rank && padding.allSatisfy { $0.before >= 0 && $0.after >= 0 },
                      "padded: padding \(padding) does not fit shape \(shape)")
         let x = self
         let outShape = shape.indices.map { shape[$0] + padding[$0].before + padding[$0].after }
@@ -85,11 +85,11 @@ extension Tensor {
 
     /// The tensors joined along `axis`; all other sizes must agree.
     public static func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "concat: no tensors")
+        require(!tensors.isEmpty, "concat: no tensors")
         let first = tensors[0]
         let axis = Shape.normalize(axis: axis, rank: first.rank, op: "concat")
         for t in tensors {
-            precondition(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] },
+            require(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] },
                          "concat: shape \(t.shape) does not match \(first.shape) off axis \(axis)")
         }
         var outShape = first.shape

@@ -3,7 +3,7 @@ extension Tensor {
     /// The matrix product over the last two axes; leading axes broadcast as a batch.
     /// A vector operand is treated as a one-row (left) or one-column (right) matrix.
     public func matmul(_ other: Tensor) -> Tensor {
-        precondition(rank >= 1 && other.rank >= 1, "matmul: shapes \(shape) and \(other.shape) need at least one axis")
+        require(rank >= 1 && other.rank >= 1, "matmul: shapes \(shape) and \(other.shape) need at least one axis")
         let a = rank == 1 ? reshape([1, shape[0]]) : self
         let b = other.rank == 1 ? other.reshape([other.shape[0], 1]) : other
         var result = Tensor.matrixProduct(a, b, transposeA: false, transposeB: false)
@@ -15,15 +15,15 @@ extension Tensor {
     /// op(a) · op(b), where op transposes the last two axes when its flag is set; no
     /// transposed copy is made.
     public static func matrixProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
-        precondition(a.rank >= 2 && b.rank >= 2, "matmul: shapes \(a.shape) and \(b.shape) need two axes")
+        require(a.rank >= 2 && b.rank >= 2, "matmul: shapes \(a.shape) and \(b.shape) need two axes")
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
-        precondition(k == k2, "matmul: inner sizes differ for shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "")")
+        require(k == k2, "matmul: inner sizes differ for shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "")")
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
         guard let batch = Shape.broadcast(aBatch, bBatch) else {
-            preconditionFailure("matmul: batch shapes of \(a.shape) and \(b.shape) do not broadcast")
+            fatalError("matmul: batch shapes of \(a.shape) and \(b.shape) do not broadcast")
         }
         let batchCount = batch.reduce(1, *)
         let result = Tensor(shape: batch + [m, n]) { out in

@@ -14,7 +14,7 @@ extension Tensor {
     public func max(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = self
         let axes = Shape.normalize(axes: axes, rank: rank, op: "max")
-        precondition(axes.allSatisfy { shape[$0] > 0 }, "max: empty axis in shape \(shape)")
+        require(axes.allSatisfy { shape[$0] > 0 }, "max: empty axis in shape \(shape)")
         let kept = Reduction.reduce(x, axes: axes, initial: -.infinity) { Swift.max($0, $1) }
         let result = kept.recorded("max", [x], savesOutput: true) { g, y in
             let isMaximum = Elementwise.zip(x, y, operation: "max") { $0 == $1 ? 1 : 0 }
@@ -33,7 +33,7 @@ extension Tensor {
     /// broadcasting).
     public func sum(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
-        precondition(Shape.broadcast(target, shape) == shape, "sum(toShape:): \(shape) does not broadcast from \(target)")
+        require(Shape.broadcast(target, shape) == shape, "sum(toShape:): \(shape) does not broadcast from \(target)")
         let offset = rank - target.count
         let axes = (0..<rank).filter { $0 < offset || target[$0 - offset] == 1 && shape[$0] != 1 }
         return sum(axes: axes, keepDims: true).reshape(target)
