@@ -6,5 +6,5 @@ struct GANKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gankit",
         abstract: "Generative adversarial networks in Swift.",
-        subcommands: [])
+        subcommands: [BenchCommand.self])
 }
