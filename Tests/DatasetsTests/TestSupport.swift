@@ -43,3 +43,7 @@ func makeIDXPair(count: Int, height: Int = 3, width: Int = 2) -> (images: IDXArr
 }
 
 let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
+/// The committed fixtures (found next to this source file, so the tests work with or without
+/// the test target's resource bundle).
+let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
