@@ -23,10 +23,12 @@ public struct Tensor: @unchecked Sendable {
         self.node = node
     }
 
-    /// A tensor of the given shape whose elements `fill` writes; `fill` must write all of them.
-    init(shape: [Int], fill: (UnsafeMutablePointer<Float>) -> Void) {
+    /// A tensor of `shape` whose elements `initializer` writes through a pointer to
+    /// uninitialized memory; it must write every element and must not keep the pointer.
+    public init(shape: [Int], initializingWith initializer: (UnsafeMutablePointer<Float>) -> Void) {
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor(shape:initializingWith:): negative size in shape \(shape)")
         let storage = TensorStorage(uninitializedCount: shape.reduce(1, *))
-        fill(storage.base)
+        initializer(storage.base)
         self.init(shape: shape, storage: storage)
     }
 

@@ -2,7 +2,7 @@
 /// such as mismatched shapes; unlike `precondition`, the message survives optimized builds,
 /// so the user sees which op failed and with which shapes.
 @inline(__always)
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
              file: StaticString = #fileID, line: UInt = #line) {
     if !condition() { fatalError(message(), file: file, line: line) }
 }

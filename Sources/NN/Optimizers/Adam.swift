@@ -1,0 +1,52 @@
+import Foundation
+import TensorCore
+
+/// Adam (Kingma & Ba) with PyTorch's exact update: bias corrections on both moments, eps added
+/// after the square root of the corrected second moment, optional L2 weight decay added to the
+/// gradient. With `decoupledWeightDecay` it is AdamW: parameters shrink by lr · wd first.
+public final class Adam: OptimizerState, Optimizer {
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    public let decoupledWeightDecay: Bool
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+        super.init(learningRate: learningRate)
+    }
+
+    public func update(_ model: Module, gradients: [String: Tensor]) {
+        let (b1, b2, eps, lr, wd) = (beta1, beta2, epsilon, learningRate, weightDecay)
+        updateEach(model, gradients) { name, parameter, gradient in
+            let t = Float(step)
+            let correction1 = 1 - Foundation.pow(b1, t), correction2Root = (1 - Foundation.pow(b2, t)).squareRoot()
+            let m = buffer("exp_avg", name, like: parameter), v = buffer("exp_avg_sq", name, like: parameter)
+            let p = parameter.storage.base, g = gradient.storage.base, pm = m.storage.base, pv = v.storage.base
+            let decoupled = decoupledWeightDecay
+            let shrink: Float = decoupled ? 1 - lr * wd : 1
+            let l2: Float = decoupled ? 0 : wd
+            let newM = UpdateKernel.map(parameter.shape) { i in b1 * pm[i] + (1 - b1) * (g[i] + l2 * p[i]) }
+            let newV = UpdateKernel.map(parameter.shape) { i in
+                let gi = g[i] + l2 * p[i]
+                return b2 * pv[i] + (1 - b2) * gi * gi
+            }
+            let nm = newM.storage.base, nv = newV.storage.base
+            let stepSize = lr / correction1
+            let result = UpdateKernel.map(parameter.shape) { i in
+                p[i] * shrink - stepSize * nm[i] / (nv[i].squareRoot() / correction2Root + eps)
+            }
+            setBuffer("exp_avg", name, newM)
+            setBuffer("exp_avg_sq", name, newV)
+            return result
+        }
+    }
+}
+
+/// AdamW: Adam with decoupled weight decay (PyTorch's default decay 0.01).
+public func AdamW(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                  weightDecay: Float = 0.01) -> Adam {
+    Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: true)
+}

@@ -1,0 +1,76 @@
+import TensorCore
+
+/// Updates a model's parameters from their gradients. Optimizers keep per-parameter state by
+/// dotted parameter name, which saves to and loads from checkpoints.
+public protocol Optimizer: AnyObject {
+    /// The step size used by the next update.
+    var learningRate: Float { get set }
+    /// Updates done so far.
+    var step: Int { get }
+    /// Applies one update to every parameter of `model` that has a gradient.
+    func update(_ model: Module, gradients: [String: Tensor])
+    /// The state as named tensors (`exp_avg.0.weight`, ...) plus the step count.
+    func stateTensors() -> [String: Tensor]
+    /// Restores the state written by `stateTensors`.
+    func loadState(_ tensors: [String: Tensor]) throws
+}
+
+/// Per-parameter buffers and the step counter shared by the optimizers.
+public class OptimizerState {
+    public var learningRate: Float
+    public internal(set) var step = 0
+    /// Buffers by kind ("exp_avg", "momentum_buffer", ...) and parameter name.
+    var buffers: [String: [String: Tensor]] = [:]
+
+    init(learningRate: Float) { self.learningRate = learningRate }
+
+    public func stateTensors() -> [String: Tensor] {
+        var result = ["step": Tensor(Float(step))]
+        for (kind, values) in buffers { for (name, value) in values { result["\(kind).\(name)"] = value } }
+        return result
+    }
+
+    public func loadState(_ tensors: [String: Tensor]) throws {
+        guard let stepTensor = tensors["step"], stepTensor.count == 1 else {
+            throw CheckpointError.invalid("optimizer state has no step count")
+        }
+        step = Int(stepTensor.scalar)
+        buffers = [:]
+        for (key, value) in tensors where key != "step" {
+            guard let dot = key.firstIndex(of: ".") else { throw CheckpointError.invalid("optimizer state key \(key) has no buffer kind") }
+            buffers[String(key[..<dot]), default: [:]][String(key[key.index(after: dot)...])] = value
+        }
+    }
+
+    /// Calls `body(name, parameter, gradient)` for each trainable parameter with a gradient and
+    /// stores the new parameters in the model.
+    func updateEach(_ model: Module, _ gradients: [String: Tensor], _ body: (String, Tensor, Tensor) -> Tensor) {
+        step += 1
+        var updated: [String: Tensor] = [:]
+        for (name, parameter) in model.namedParameters(trainableOnly: true) {
+            guard let gradient = gradients[name] else { continue }
+            require(gradient.shape == parameter.shape, "optimizer: gradient of \(name) has shape \(gradient.shape), parameter \(parameter.shape)")
+            updated[name] = body(name, parameter, gradient)
+        }
+        model.update(updated)
+    }
+
+    /// A buffer of kind `kind` for `name`, zeros when new.
+    func buffer(_ kind: String, _ name: String, like parameter: Tensor) -> Tensor {
+        buffers[kind]?[name] ?? Tensor.zeros(parameter.shape)
+    }
+
+    func setBuffer(_ kind: String, _ name: String, _ value: Tensor) { buffers[kind, default: [:]][name] = value }
+}
+
+/// Elementwise update kernels on raw buffers: optimizers run outside any gradient transform,
+/// and fusing each rule into one pass keeps the step cheap.
+enum UpdateKernel {
+    /// A new tensor from `count` elements computed by `body(i)`, given input pointers.
+    @inline(__always)
+    static func map(_ shape: [Int], _ body: (Int) -> Float) -> Tensor {
+        Tensor(shape: shape) { out in
+            for i in 0..<shape.reduce(1, *) { out[i] = body(i) }
+        }
+    }
+}
