@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TensorCore", targets: ["TensorCore"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "GAN", targets: ["GAN"]),
         .executable(name: "gankit", targets: ["gankit"]),
     ],
     dependencies: [
@@ -24,8 +25,9 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets"]),
         .executableTarget(name: "gankit", dependencies: [
-            "TensorCore", "NN", "Datasets",
+            "TensorCore", "NN", "Datasets", "GAN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"],

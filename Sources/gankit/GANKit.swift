@@ -6,5 +6,5 @@ struct GANKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gankit",
         abstract: "Generative adversarial networks in Swift.",
-        subcommands: [BenchCommand.self])
+        subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self])
 }

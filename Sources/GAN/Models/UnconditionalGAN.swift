@@ -1,0 +1,97 @@
+import Foundation
+import NN
+import TensorCore
+
+/// A GAN whose generator maps noise to samples and whose discriminator sees samples alone:
+/// the vanilla GAN and DCGAN. It owns its two networks and their optimizers, and its `step`
+/// reads like the algorithm: (1) update D on a real batch and a generated one, (2) update G
+/// through D.
+public final class UnconditionalGAN {
+    public let generator: Sequential
+    public let discriminator: Sequential
+    public let optimizerG: Adam
+    public let optimizerD: Adam
+    public let loss: AdversarialLoss
+    public let regularizer: GradientRegularizer?
+    /// D updates per G update.
+    public let discriminatorSteps: Int
+    /// One-sided label smoothing of the real target.
+    public let labelSmoothing: Float
+    public let latentSize: Int
+
+    public init(generator: Sequential, discriminator: Sequential, optimizerG: Adam, optimizerD: Adam,
+                loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
+                labelSmoothing: Float = 0, latentSize: Int) {
+        self.generator = generator
+        self.discriminator = discriminator
+        self.optimizerG = optimizerG
+        self.optimizerD = optimizerD
+        self.loss = loss
+        self.regularizer = regularizer
+        self.discriminatorSteps = discriminatorSteps
+        self.labelSmoothing = labelSmoothing
+        self.latentSize = latentSize
+    }
+
+    /// Standard normal noise for `count` samples.
+    public func noise(_ count: Int, generator rng: inout RandomGenerator) -> Tensor {
+        Tensor.randn([count, latentSize], generator: &rng)
+    }
+
+    /// One training step on `real`: `discriminatorSteps` D updates, then one G update.
+    /// Noise comes from `rng`. The metrics are returned before any check for non-finite losses.
+    public func step(real: Tensor, generator rng: inout RandomGenerator) -> (lossD: Float, lossG: Float, realScore: Float,
+                                                                        fakeScore: Float, normD: Float, normG: Float) {
+        let G = generator, D = discriminator
+        let batch = real.shape[0]
+        var lossD: Float = 0, normD: Float = 0, realScore: Float = 0, fakeScore: Float = 0
+        // (1) Update D: real batch against a generated batch (no gradient into G).
+        for _ in 0..<discriminatorSteps {
+            let fake = stopGradient(G(noise(batch, generator: &rng)))
+            var penaltyGenerator = rng
+            var realOutput = Tensor(0), fakeOutput = Tensor(0)
+            let (value, gradients) = valueAndGrad(model: D) { D in
+                realOutput = D(real)
+                fakeOutput = D(fake)
+                var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
+                if let regularizer = self.regularizer {
+                    total = total + regularizer.penalty({ D($0) }, real: real, fake: fake, generator: &penaltyGenerator)
+                }
+                return total
+            }
+            rng = penaltyGenerator
+            optimizerD.update(D, gradients: gradients)
+            lossD += value.scalar / Float(discriminatorSteps)
+            normD = globalNorm(gradients)
+            realScore = score(realOutput)
+            fakeScore = score(fakeOutput)
+        }
+        // (2) Update G through D; D's weights get no gradients here.
+        let z = noise(batch, generator: &rng)
+        let (valueG, gradientsG) = valueAndGrad(model: G) { G in self.loss.generatorLoss(fake: D(G(z))) }
+        optimizerG.update(G, gradients: gradientsG)
+        return (lossD, valueG.scalar, realScore, fakeScore, normD, globalNorm(gradientsG))
+    }
+
+    /// Mean D output as a probability (logit losses) or a raw score.
+    func score(_ output: Tensor) -> Float {
+        (loss.outputsAreLogits ? output.detached().sigmoid() : output.detached()).mean().scalar
+    }
+
+    /// Samples from noise `z` with G in evaluation mode (running BatchNorm statistics), in
+    /// chunks of `batchSize`; G's mode is restored afterwards.
+    public func samples(from z: Tensor, batchSize: Int = 500) -> Tensor {
+        let wasTraining = generator.isTraining
+        generator.eval()
+        defer { generator.train(wasTraining) }
+        let count = z.shape[0]
+        var pieces: [Tensor] = []
+        var start = 0
+        while start < count {
+            let end = min(count, start + batchSize)
+            pieces.append(generator(z.slice(axis: 0, start..<end)))
+            start = end
+        }
+        return pieces.count == 1 ? pieces[0] : Tensor.concat(pieces, axis: 0)
+    }
+}

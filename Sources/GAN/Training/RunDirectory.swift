@@ -1,0 +1,52 @@
+import Foundation
+
+/// The folder of one training run:
+/// `config.json`, `metrics.jsonl`, `samples/` (PNG grids from fixed noise), `checkpoints/`
+/// (`training.safetensors` for resuming, `generator.safetensors` and
+/// `discriminator.safetensors` as PyTorch `state_dict`s) and TensorBoard event files.
+public struct RunDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public var configurationPath: String { path + "/config.json" }
+    public var metricsPath: String { path + "/metrics.jsonl" }
+    public var samplesPath: String { path + "/samples" }
+    public var checkpointsPath: String { path + "/checkpoints" }
+    public var trainingCheckpointPath: String { checkpointsPath + "/training.safetensors" }
+    public var generatorCheckpointPath: String { checkpointsPath + "/generator.safetensors" }
+    public var discriminatorCheckpointPath: String { checkpointsPath + "/discriminator.safetensors" }
+
+    /// Whether a run was started here (it has a configuration).
+    public var exists: Bool { FileManager.default.fileExists(atPath: configurationPath) }
+
+    /// Creates the folders.
+    public func create() throws {
+        for folder in [path, samplesPath, checkpointsPath] {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw TrainingError.invalidConfiguration("cannot create \(folder): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// The saved configuration.
+    public func loadConfiguration() throws -> TrainingConfiguration {
+        guard let data = FileManager.default.contents(atPath: configurationPath) else {
+            throw TrainingError.noCheckpoint(path)
+        }
+        do {
+            return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
+        } catch {
+            throw TrainingError.configurationMismatch("\(configurationPath) is not a valid GANKit run configuration: \(error)")
+        }
+    }
+
+    /// Writes the configuration atomically.
+    public func save(_ configuration: TrainingConfiguration) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(configuration).write(to: URL(fileURLWithPath: configurationPath), options: .atomic)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Everything that defines a training run; saved as the run folder's `config.json`.
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    /// The model family (`dcgan`, `vanilla`).
+    public var architecture: Architecture
+    /// `fashion-mnist`, `mnist`, `ring8`, `grid25`, or a folder of PNG images.
+    public var dataset: String
+    /// Where the dataset's files are, when not the default location.
+    public var dataDirectory: String?
+    public var seed: UInt64 = 0
+    public var batchSize = 64
+    /// Training length: whole epochs, or a number of steps (which wins when set).
+    public var epochs = 5
+    public var steps: Int?
+    public var latentSize = 100
+    public var learningRateG: Float = 2e-4
+    public var learningRateD: Float = 2e-4
+    public var beta1: Float = 0.5
+    public var beta2: Float = 0.999
+    public var loss: AdversarialLoss = .nonSaturating
+    public var regularizer: GradientRegularizer?
+    public var discriminatorSteps = 1
+    public var labelSmoothing: Float = 0
+    /// Samples in the fixed-noise grid written after every epoch.
+    public var gridSize = 64
+    /// Points drawn from a 2-D mixture to form its training set.
+    public var mixtureSampleCount = 50_000
+
+    public init(architecture: Architecture, dataset: String) {
+        self.architecture = architecture
+        self.dataset = dataset
+    }
+
+    /// Checks the values a user can set; the message names the flag to fix.
+    public func validate() throws {
+        func check(_ condition: Bool, _ message: String) throws {
+            if !condition { throw TrainingError.invalidConfiguration(message) }
+        }
+        try check(batchSize >= 2, "--batch must be at least 2 (BatchNorm needs two samples), not \(batchSize)")
+        try check(epochs >= 1, "--epochs must be at least 1, not \(epochs)")
+        try check(steps.map { $0 >= 1 } ?? true, "--steps must be at least 1, not \(steps ?? 0)")
+        try check(latentSize >= 1, "--latent-size must be at least 1, not \(latentSize)")
+        try check(learningRateG > 0 && learningRateG.isFinite, "--lr-g must be a positive number, not \(learningRateG)")
+        try check(learningRateD > 0 && learningRateD.isFinite, "--lr-d must be a positive number, not \(learningRateD)")
+        try check((0..<1).contains(beta1) && (0..<1).contains(beta2), "--beta1 and --beta2 must be in [0, 1)")
+        try check(discriminatorSteps >= 1, "--d-steps must be at least 1, not \(discriminatorSteps)")
+        try check((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1), not \(labelSmoothing)")
+        try check(gridSize >= 1, "--grid-size must be at least 1")
+    }
+}
+
+/// Why training stopped or could not start.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case invalidConfiguration(String)
+    case runExists(String)
+    case noCheckpoint(String)
+    case configurationMismatch(String)
+    case nonFiniteLoss(step: Int, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(message): return message
+        case let .runExists(path):
+            return "\(path) already holds a training run; pass --resume to continue it or --out to start a new one"
+        case let .noCheckpoint(path):
+            return "\(path) has no checkpoint to resume from; start without --resume"
+        case let .configurationMismatch(message): return message
+        case let .nonFiniteLoss(step, detail):
+            return "training diverged at step \(step): \(detail); the last good checkpoint is kept. Try a lower learning rate."
+        }
+    }
+}
