@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import TensorCore
 @testable import Datasets
@@ -90,5 +91,35 @@ final class NumpyTests: XCTestCase {
             corrupt[Int(generator.next() % UInt64(corrupt.count))] ^= UInt8(1 + generator.next() % 255)
             do { _ = try NumpyArray(fileBytes: corrupt) } catch is DatasetError {} catch { XCTFail("\(error)") }
         }
+    }
+}
+
+/// Files written by NumPy itself (Fixtures/make_npy_fixtures.py), and files NumPy reads back.
+final class NumpyCompatibilityTests: XCTestCase {
+    private let directory = fixturesDirectory + "/npy"
+
+    func testReadsFilesWrittenByNumPy() throws {
+        let expected: [Float] = [0, 1, 2, 3, 4, 5]
+        for (name, type) in [("arange_f4", NumpyArray.ElementType.float32), ("arange_f8", .float64), ("arange_u1", .uint8),
+                             ("arange_i8", .int64), ("arange_f4_v2", .float32)] {
+            let array = try NumpyArray(contentsOf: "\(directory)/\(name).npy")
+            XCTAssertEqual(array.elementType, type, name)
+            XCTAssertEqual(array.shape, [2, 3], name)
+            XCTAssertEqual(array.floatValues(), expected, name)
+            XCTAssertEqual(array.integerValues(), [0, 1, 2, 3, 4, 5], name)
+        }
+        let scalar = try NumpyArray(contentsOf: "\(directory)/scalar_f8.npy")
+        XCTAssertEqual(scalar.shape, [])
+        XCTAssertEqual(scalar.floatValues(), [-2.5])
+        // Our own encoding of the same array is byte-for-byte what NumPy wrote.
+        let ours = NumpyArray(float32: expected, shape: [2, 3]).encoded()
+        XCTAssertEqual(ours, Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/arange_f4.npy"))))
+        let oursVersion2 = NumpyArray(float32: expected, shape: [2, 3]).encoded(version: 2)
+        XCTAssertEqual(oursVersion2, Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/arange_f4_v2.npy"))))
+    }
+
+    func testRefusesNumPyFortranAndBigEndianFiles() {
+        assertDatasetError(try NumpyArray(contentsOf: "\(directory)/fortran_f4.npy"), mentions: ["fortran_f4.npy", "Fortran order"])
+        assertDatasetError(try NumpyArray(contentsOf: "\(directory)/big_endian_f4.npy"), mentions: ["big_endian_f4.npy", "big-endian"])
     }
 }

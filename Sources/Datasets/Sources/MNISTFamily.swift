@@ -46,9 +46,9 @@ public enum MNISTFamily: String, Sendable, CaseIterable {
             if FileManager.default.fileExists(atPath: path) { return path }
         }
         let names = fileNames(for: split)
-        var advice = "put \(names.images).gz and \(names.labels).gz (gzip or raw) in \(folder)"
+        var advice = "put \(names.images).gz and \(names.labels).gz (gzip or raw) in \(folder) or give the directory that holds them"
         if let package = debianPackage, !directoryGiven {
-            advice = "install it with `apt-get install \(package)`, or " + advice + " or pass another directory"
+            advice = "install it with `apt-get install \(package)`, or " + advice
         }
         throw DatasetError(file: (folder as NSString).appendingPathComponent(name + ".gz"),
                            "\(rawValue) \(split.rawValue) split not found; \(advice)")
