@@ -51,6 +51,17 @@ final class IDXTests: XCTestCase {
         XCTAssertEqual(dataset.pixels, [1, 4, 2, 5, 3, 6])
     }
 
+    func testFourDimensionalColorImagesBecomePlanar() throws {
+        let directory = try makeTemporaryDirectory(self)
+        // One 1x2 image with 3 channels, interleaved: pixel 0 = (1, 2, 3), pixel 1 = (4, 5, 6).
+        let images = IDXArray(elementType: .unsignedByte, dimensions: [1, 1, 2, 3], bytes: [1, 2, 3, 4, 5, 6])
+        let labels = IDXArray(elementType: .unsignedByte, dimensions: [1], bytes: [0])
+        let dataset = try IDXDataset.load(imagesFile: write(images.encoded(), to: directory, name: "i"),
+                                          labelsFile: write(labels.encoded(), to: directory, name: "l"))
+        XCTAssertEqual(dataset.sampleShape, [3, 1, 2])
+        XCTAssertEqual(dataset.pixels, [1, 4, 2, 5, 3, 6])
+    }
+
     func testMNISTFamilyDirectoryWithRawAndGzipFiles() throws {
         let directory = try makeTemporaryDirectory(self)
         let (images, labels) = makeIDXPair(count: 3, height: 28, width: 28)

@@ -205,15 +205,25 @@ enum PNGDecoding {
             let entries = chunks.palette.count / 3
             let hasAlpha = !chunks.paletteAlpha.isEmpty
             let channels = hasAlpha ? 4 : 3
+            if let bad = raw.first(where: { Int($0) >= entries }) {
+                throw DatasetError(file: nil, "PNG is corrupt: palette index \(bad) but the palette has \(entries) entries")
+            }
+            // The palette as ready-made RGB(A) entries, so the pixel loop only copies.
+            var table = [UInt16](repeating: 255, count: 256 * channels)
+            for index in 0..<entries {
+                for channel in 0..<3 { table[index * channels + channel] = UInt16(chunks.palette[3 * index + channel]) }
+                if hasAlpha && index < chunks.paletteAlpha.count { table[index * channels + 3] = UInt16(chunks.paletteAlpha[index]) }
+            }
             var samples = [UInt16](repeating: 0, count: pixelCount * channels)
-            for pixel in 0..<pixelCount {
-                let index = Int(raw[pixel])
-                guard index < entries else {
-                    throw DatasetError(file: nil, "PNG is corrupt: palette index \(index) but the palette has \(entries) entries")
-                }
-                for channel in 0..<3 { samples[pixel * channels + channel] = UInt16(chunks.palette[3 * index + channel]) }
-                if hasAlpha {
-                    samples[pixel * channels + 3] = index < chunks.paletteAlpha.count ? UInt16(chunks.paletteAlpha[index]) : 255
+            raw.withUnsafeBufferPointer { indexBuffer in
+                table.withUnsafeBufferPointer { tableBuffer in
+                    samples.withUnsafeMutableBufferPointer { sampleBuffer in
+                        let indices = indexBuffer.baseAddress!, entriesBase = tableBuffer.baseAddress!
+                        let destination = sampleBuffer.baseAddress!
+                        for pixel in 0..<pixelCount {
+                            (destination + pixel * channels).update(from: entriesBase + Int(indices[pixel]) * channels, count: channels)
+                        }
+                    }
                 }
             }
             return PNGImage(width: chunks.width, height: chunks.height, channels: channels, bitDepth: 8, samples: samples)

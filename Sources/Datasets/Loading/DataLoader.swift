@@ -84,6 +84,8 @@ public struct DataLoader<Source: Dataset>: Sendable {
         let outputSize = outputShape.reduce(1, *)
         var scalars = [Float](repeating: 0, count: size * outputSize)
         var labels = [Int](repeating: 0, count: size)
+        // Reused for every sample of the batch when there is a transform.
+        var inputPixels = [Float](repeating: 0, count: transform == nil ? 0 : inputShape.reduce(1, *))
         scalars.withUnsafeMutableBufferPointer { buffer in
             for position in 0..<size {
                 let sampleIndex = order[first + position]
@@ -93,9 +95,8 @@ public struct DataLoader<Source: Dataset>: Sendable {
                     dataset.copySample(at: sampleIndex, into: destination)
                     continue
                 }
-                var pixels = [Float](repeating: 0, count: inputShape.reduce(1, *))
-                pixels.withUnsafeMutableBufferPointer { dataset.copySample(at: sampleIndex, into: $0.baseAddress!) }
-                let image = ImageBuffer(channels: inputShape[0], height: inputShape[1], width: inputShape[2], pixels: pixels)
+                inputPixels.withUnsafeMutableBufferPointer { dataset.copySample(at: sampleIndex, into: $0.baseAddress!) }
+                let image = ImageBuffer(channels: inputShape[0], height: inputShape[1], width: inputShape[2], pixels: inputPixels)
                 var generator = RandomGenerator(seed: Self.mix(seed, UInt64(bitPattern: Int64(epoch)), UInt64(first + position)))
                 let transformed = transform.apply(to: image, generator: &generator)
                 precondition(transformed.shape == outputShape,
