@@ -40,7 +40,7 @@ struct SampleCommand: ParsableCommand {
             print("wrote \(samples.shape) samples to \(out)")
         }
         if let grid {
-            try SamplePictures.png(samples, modes: GaussianMixture.named(generator.configuration.dataset)?.meansTensor).write(to: grid)
+            try SamplePictures.png(samples, means: GaussianMixture.named(generator.configuration.dataset)?.means ?? []).write(to: grid)
             print("wrote \(grid)")
         }
     }

@@ -139,8 +139,7 @@ public final class Trainer {
     /// Writes the fixed-noise picture `samples/NAME.png` (and logs it to TensorBoard).
     func writeSamples(name: String, tensorBoard: TensorBoardWriter) throws -> String {
         let samples = model.samples(from: fixedNoise)
-        let modes = GaussianMixture.named(configuration.dataset)?.meansTensor
-        let picture = SamplePictures.png(samples, modes: modes)
+        let picture = SamplePictures.png(samples, means: GaussianMixture.named(configuration.dataset)?.means ?? [])
         let path = "\(run.samplesPath)/\(name).png"
         try picture.write(to: path)
         tensorBoard.image("samples", png: picture.encoded(), height: picture.height, width: picture.width,

@@ -16,32 +16,15 @@ public struct AnyDataset: Dataset {
 
 /// Opens the training data a configuration names.
 public enum TrainingData {
-    /// The dataset names `--dataset` accepts besides a folder of PNG images.
-    public static let names = ["fashion-mnist", "mnist", "ring8", "grid25"]
-
     /// The shape of one sample of a named dataset: 2-D points for the mixtures, 28x28 gray
-    /// images otherwise (image folders are converted to that).
+    /// images otherwise (what the reference architectures take).
     public static func sampleShape(of dataset: String) -> [Int] {
         GaussianMixture.named(dataset) != nil ? [2] : [1, 28, 28]
     }
 
-    /// The training split of `configuration.dataset`.
+    /// The training split of `configuration.dataset` (see `DatasetCatalog` for the names).
     public static func open(_ configuration: TrainingConfiguration) throws -> AnyDataset {
-        switch configuration.dataset {
-        case "fashion-mnist":
-            return AnyDataset(try FashionMNIST(split: .train, directory: configuration.dataDirectory))
-        case "mnist":
-            return AnyDataset(try MNIST(split: .train, directory: configuration.dataDirectory))
-        case "ring8", "grid25":
-            let mixture = GaussianMixture.named(configuration.dataset)!
-            return AnyDataset(GaussianMixtureDataset(mixture, count: configuration.mixtureSampleCount, seed: configuration.seed &+ 7))
-        case let path:
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-                throw TrainingError.invalidConfiguration(
-                    "--dataset \(path): not one of \(names.joined(separator: ", ")) and not a folder of PNG images")
-            }
-            return AnyDataset(try ImageFolder(directory: path, channels: 1, size: (28, 28)))
-        }
+        AnyDataset(try DatasetCatalog.load(configuration.dataset, directory: configuration.dataDirectory, split: .train,
+                                           count: configuration.mixtureSampleCount, seed: configuration.seed &+ 7))
     }
 }

@@ -23,20 +23,18 @@ public final class Adam: OptimizerState, Optimizer {
         updateEach(model, gradients) { name, parameter, gradient in
             let t = Float(step)
             let correction1 = 1 - Foundation.pow(b1, t), correction2Root = (1 - Foundation.pow(b2, t)).squareRoot()
-            let m = buffer("exp_avg", name, like: parameter), v = buffer("exp_avg_sq", name, like: parameter)
-            let p = parameter.storage.base, g = gradient.storage.base, pm = m.storage.base, pv = v.storage.base
             let decoupled = decoupledWeightDecay
             let shrink: Float = decoupled ? 1 - lr * wd : 1
             let l2: Float = decoupled ? 0 : wd
-            let newM = UpdateKernel.map(parameter.shape) { i in b1 * pm[i] + (1 - b1) * (g[i] + l2 * p[i]) }
-            let newV = UpdateKernel.map(parameter.shape) { i in
-                let gi = g[i] + l2 * p[i]
-                return b2 * pv[i] + (1 - b2) * gi * gi
+            let newM = UpdateKernel.zip(buffer("exp_avg", name, like: parameter), gradient, parameter) { m, g, p in
+                b1 * m + (1 - b1) * (g + l2 * p)
             }
-            let nm = newM.storage.base, nv = newV.storage.base
+            let newV = UpdateKernel.zip(buffer("exp_avg_sq", name, like: parameter), gradient, parameter) { v, g, p in
+                b2 * v + (1 - b2) * (g + l2 * p) * (g + l2 * p)
+            }
             let stepSize = lr / correction1
-            let result = UpdateKernel.map(parameter.shape) { i in
-                p[i] * shrink - stepSize * nm[i] / (nv[i].squareRoot() / correction2Root + eps)
+            let result = UpdateKernel.zip(parameter, newM, newV) { p, m, v in
+                p * shrink - stepSize * m / (v.squareRoot() / correction2Root + eps)
             }
             setBuffer("exp_avg", name, newM)
             setBuffer("exp_avg_sq", name, newV)

@@ -63,14 +63,19 @@ public class OptimizerState {
     func setBuffer(_ kind: String, _ name: String, _ value: Tensor) { buffers[kind, default: [:]][name] = value }
 }
 
-/// Elementwise update kernels on raw buffers: optimizers run outside any gradient transform,
-/// and fusing each rule into one pass keeps the step cheap.
+/// Fused elementwise passes for the update rules: optimizers run outside any gradient
+/// transform, and one pass per rule keeps the step cheap. The operands are parameters of
+/// these functions, so their buffers stay alive while the pass reads them.
 enum UpdateKernel {
-    /// A new tensor from `count` elements computed by `body(i)`, given input pointers.
     @inline(__always)
-    static func map(_ shape: [Int], _ body: (Int) -> Float) -> Tensor {
-        Tensor(shape: shape) { out in
-            for i in 0..<shape.reduce(1, *) { out[i] = body(i) }
-        }
+    static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        let pa = a.storage.base, pb = b.storage.base
+        return Tensor(shape: a.shape) { out in for i in 0..<a.count { out[i] = f(pa[i], pb[i]) } }
+    }
+
+    @inline(__always)
+    static func zip(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {
+        let pa = a.storage.base, pb = b.storage.base, pc = c.storage.base
+        return Tensor(shape: a.shape) { out in for i in 0..<a.count { out[i] = f(pa[i], pb[i], pc[i]) } }
     }
 }

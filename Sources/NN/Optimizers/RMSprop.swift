@@ -18,32 +18,25 @@ public final class RMSprop: OptimizerState, Optimizer {
     public func update(_ model: Module, gradients: [String: Tensor]) {
         let (lr, a, eps, wd, mu) = (learningRate, alpha, epsilon, weightDecay, momentum)
         updateEach(model, gradients) { name, parameter, gradient in
-            let p = parameter.storage.base, g0 = gradient.storage.base
-            let grad = UpdateKernel.map(parameter.shape) { i in g0[i] + wd * p[i] }
-            let g = grad.storage.base
-            let v = buffer("square_avg", name, like: parameter).storage.base
-            let squareAverage = UpdateKernel.map(parameter.shape) { i in a * v[i] + (1 - a) * g[i] * g[i] }
+            let g = UpdateKernel.zip(gradient, parameter) { g, p in g + wd * p }
+            let squareAverage = UpdateKernel.zip(buffer("square_avg", name, like: parameter), g) { v, g in a * v + (1 - a) * g * g }
             setBuffer("square_avg", name, squareAverage)
-            let s = squareAverage.storage.base
-            var denominator: Tensor
+            let denominator: Tensor
             if centered {
-                let ga = buffer("grad_avg", name, like: parameter).storage.base
-                let gradAverage = UpdateKernel.map(parameter.shape) { i in a * ga[i] + (1 - a) * g[i] }
-                setBuffer("grad_avg", name, gradAverage)
-                let m = gradAverage.storage.base
-                denominator = UpdateKernel.map(parameter.shape) { i in (s[i] - m[i] * m[i]).squareRoot() + eps }
+                let gradientAverage = UpdateKernel.zip(buffer("grad_avg", name, like: parameter), g) { m, g in a * m + (1 - a) * g }
+                setBuffer("grad_avg", name, gradientAverage)
+                denominator = UpdateKernel.zip(squareAverage, gradientAverage) { s, m in (s - m * m).squareRoot() + eps }
             } else {
-                denominator = UpdateKernel.map(parameter.shape) { i in s[i].squareRoot() + eps }
+                denominator = UpdateKernel.zip(squareAverage, squareAverage) { s, _ in s.squareRoot() + eps }
             }
-            let d = denominator.storage.base
             if mu > 0 {
-                let b = buffer("momentum_buffer", name, like: parameter).storage.base
-                let momentumBuffer = UpdateKernel.map(parameter.shape) { i in mu * b[i] + g[i] / d[i] }
+                let momentumBuffer = UpdateKernel.zip(buffer("momentum_buffer", name, like: parameter), g, denominator) { b, g, d in
+                    mu * b + g / d
+                }
                 setBuffer("momentum_buffer", name, momentumBuffer)
-                let nb = momentumBuffer.storage.base
-                return UpdateKernel.map(parameter.shape) { i in p[i] - lr * nb[i] }
+                return UpdateKernel.zip(parameter, momentumBuffer) { p, b in p - lr * b }
             }
-            return UpdateKernel.map(parameter.shape) { i in p[i] - lr * g[i] / d[i] }
+            return UpdateKernel.zip(parameter, g, denominator) { p, g, d in p - lr * g / d }
         }
     }
 }

@@ -18,24 +18,16 @@ public final class SGD: OptimizerState, Optimizer {
     public func update(_ model: Module, gradients: [String: Tensor]) {
         let (lr, mu, wd, damp) = (learningRate, momentum, weightDecay, dampening)
         updateEach(model, gradients) { name, parameter, gradient in
-            let p = parameter.storage.base, g = gradient.storage.base
-            let decayed = UpdateKernel.map(parameter.shape) { i in g[i] + wd * p[i] }
+            let decayed = UpdateKernel.zip(gradient, parameter) { g, p in g + wd * p }
             var direction = decayed
             if mu != 0 {
-                let d = decayed.storage.base
-                let momentumBuffer: Tensor
-                if let previous = buffers["momentum_buffer"]?[name] {
-                    let b = previous.storage.base
-                    momentumBuffer = UpdateKernel.map(parameter.shape) { i in mu * b[i] + (1 - damp) * d[i] }
-                } else {
-                    momentumBuffer = decayed
-                }
+                let momentumBuffer = buffers["momentum_buffer"]?[name].map { previous in
+                    UpdateKernel.zip(previous, decayed) { b, d in mu * b + (1 - damp) * d }
+                } ?? decayed
                 setBuffer("momentum_buffer", name, momentumBuffer)
-                let b = momentumBuffer.storage.base
-                direction = nesterov ? UpdateKernel.map(parameter.shape) { i in d[i] + mu * b[i] } : momentumBuffer
+                direction = nesterov ? UpdateKernel.zip(decayed, momentumBuffer) { d, b in d + mu * b } : momentumBuffer
             }
-            let step = direction.storage.base
-            return UpdateKernel.map(parameter.shape) { i in p[i] - lr * step[i] }
+            return UpdateKernel.zip(parameter, direction) { p, d in p - lr * d }
         }
     }
 }

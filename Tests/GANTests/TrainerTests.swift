@@ -1,0 +1,169 @@
+import Foundation
+import XCTest
+import Datasets
+import GAN
+import NN
+import TensorCore
+
+/// The trainer on a small 2-D mixture: learning, exact resumption, interruption, the stop on a
+/// non-finite loss, and the files a run writes.
+final class TrainerTests: XCTestCase {
+    var folders: [String] = []
+
+    override func tearDown() {
+        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    func newRun() -> RunDirectory {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gankit-run-\(UUID().uuidString)").path
+        folders.append(path)
+        return RunDirectory(path)
+    }
+
+    /// vanilla on ring8 with 640 points: 10 steps per epoch.
+    func smallConfiguration(epochs: Int = 2) -> TrainingConfiguration {
+        var configuration = TrainingConfiguration(architecture: .vanilla, dataset: "ring8")
+        configuration.mixtureSampleCount = 640
+        configuration.epochs = epochs
+        configuration.latentSize = 8
+        configuration.gridSize = 16
+        return configuration
+    }
+
+    func weights(_ trainer: Trainer) -> [String: [Float]] {
+        var result: [String: [Float]] = [:]
+        for (name, value) in trainer.model.generator.state() { result["G.\(name)"] = value.scalars }
+        for (name, value) in trainer.model.discriminator.state() { result["D.\(name)"] = value.scalars }
+        return result
+    }
+
+    func testTrainingStepsReduceTheDiscriminatorLossOnAFixedBatch() throws {
+        var configuration = smallConfiguration(epochs: 1)
+        configuration.learningRateD = 2e-3
+        let trainer = try Trainer(configuration: configuration, run: newRun(), resume: false)
+        var rng = RandomGenerator(seed: 42)
+        let real = GaussianMixture.ring8.sample(count: 64, generator: &rng).points
+        let fake = stopGradient(trainer.model.generator(trainer.model.noise(64, generator: &rng)))
+        func lossOnFixedBatch() -> Float {
+            trainer.model.discriminator.eval()
+            defer { trainer.model.discriminator.train() }
+            return AdversarialLoss.nonSaturating.discriminatorLoss(real: trainer.model.discriminator(real),
+                                                                    fake: trainer.model.discriminator(fake)).scalar
+        }
+        let before = lossOnFixedBatch()
+        // D-only steps on the same two batches: its loss on them must fall.
+        for _ in 0..<60 {
+            let (_, gradients) = valueAndGrad(model: trainer.model.discriminator) { D in
+                AdversarialLoss.nonSaturating.discriminatorLoss(real: D(real), fake: D(fake))
+            }
+            trainer.model.optimizerD.update(trainer.model.discriminator, gradients: gradients)
+        }
+        let after = lossOnFixedBatch()
+        XCTAssertLessThan(after, before - 0.05, "D loss \(before) -> \(after)")
+        // And the full alternating loop runs and logs finite losses.
+        try trainer.train()
+        XCTAssertEqual(trainer.step, 10)
+    }
+
+    func testResumingGivesTheSameWeightsAsOneRun() throws {
+        let straight = try Trainer(configuration: smallConfiguration(epochs: 2), run: newRun(), resume: false)
+        try straight.train()
+
+        let run = newRun()
+        try Trainer(configuration: smallConfiguration(epochs: 1), run: run, resume: false).train()
+        let resumed = try Trainer(configuration: smallConfiguration(epochs: 2), run: run, resume: true)
+        XCTAssertEqual(resumed.step, 10)
+        try resumed.train()
+        XCTAssertEqual(resumed.step, 20)
+        XCTAssertEqual(weights(resumed), weights(straight), "1 epoch + resume must equal 2 epochs exactly")
+
+        // An interruption mid-epoch saves a checkpoint; resuming still ends at the same weights.
+        let interruptedRun = newRun()
+        var calls = 0
+        let outcome = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: false)
+            .train(shouldStop: { calls += 1; return calls > 13 })
+        XCTAssertEqual(outcome, .interrupted(step: 13))
+        let continued = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: true)
+        XCTAssertEqual(continued.step, 13)
+        try continued.train()
+        XCTAssertEqual(weights(continued), weights(straight), "interrupt + resume must equal one run")
+    }
+
+    func testRunFolderContents() throws {
+        let run = newRun()
+        try Trainer(configuration: smallConfiguration(epochs: 2), run: run, resume: false).train()
+        let fm = FileManager.default
+        for file in ["config.json", "metrics.jsonl", "samples/epoch-001.png", "samples/epoch-002.png",
+                     "checkpoints/training.safetensors", "checkpoints/generator.safetensors", "checkpoints/discriminator.safetensors"] {
+            XCTAssertTrue(fm.fileExists(atPath: run.path + "/" + file), file)
+        }
+        let lines = try String(contentsOfFile: run.metricsPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 20)
+        let last = try JSONDecoder().decode(StepMetrics.self, from: Data(lines.last!.utf8))
+        XCTAssertEqual(last.step, 20)
+        XCTAssertTrue(last.lossD.isFinite && last.gradientNormG > 0)
+        let events = try XCTUnwrap(fm.contentsOfDirectory(atPath: run.path).first { $0.hasPrefix("events.out.tfevents.") })
+        let records = try TensorBoardRecords.read(run.path + "/" + events)
+        XCTAssertEqual(records.count, 1 + 20 + 2, "file version, one scalar event per step, one image per epoch")
+        XCTAssertTrue(records[0].contains(Array("brain.Event:2".utf8)))
+        // The generator checkpoint loads into a fresh network of the same architecture.
+        let generator = try TrainedGenerator(run: run)
+        XCTAssertEqual(try generator.samples(count: 7, seed: 1).shape, [7, 2])
+        XCTAssertThrowsError(try generator.samples(latent: Tensor.zeros([3, 5])))
+        XCTAssertThrowsError(try Trainer(configuration: smallConfiguration(), run: run, resume: false)) { error in
+            XCTAssertTrue(String(describing: error).contains("--resume"))
+        }
+    }
+
+    func testNonFiniteLossStopsAndKeepsTheLastCheckpoint() throws {
+        let run = newRun()
+        try Trainer(configuration: smallConfiguration(epochs: 1), run: run, resume: false).train()
+        let saved = try Data(contentsOf: URL(fileURLWithPath: run.trainingCheckpointPath))
+        // Resume with an absurd learning rate: the run must stop on a non-finite loss.
+        var configuration = smallConfiguration(epochs: 3)
+        configuration.learningRateD = 1e30
+        configuration.learningRateG = 1e30
+        var saved2 = try run.loadConfiguration()
+        saved2.learningRateD = 1e30
+        saved2.learningRateG = 1e30
+        try run.save(saved2)
+        let trainer = try Trainer(configuration: configuration, run: run, resume: true)
+        XCTAssertThrowsError(try trainer.train()) { error in
+            guard case TrainingError.nonFiniteLoss = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(String(describing: error).contains("last good checkpoint is kept"))
+        }
+        XCTAssertTrue((10..<20).contains(trainer.step), "it stopped before the next checkpoint, at step \(trainer.step)")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run.trainingCheckpointPath)), saved)
+    }
+}
+
+/// Reads TFRecord framing back, checking both CRCs of every record.
+enum TensorBoardRecords {
+    static func maskedCRC(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? 0x82F6_3B78 ^ (crc >> 1) : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
+        return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
+    }
+
+    static func read(_ path: String) throws -> [[UInt8]] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func word<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            bytes[offset..<(offset + MemoryLayout<T>.size)].reversed().reduce(0) { $0 << 8 | T($1) }
+        }
+        var records: [[UInt8]] = []
+        var offset = 0
+        while offset < bytes.count {
+            let length = Int(word(offset, UInt64.self))
+            XCTAssertEqual(word(offset + 8, UInt32.self), maskedCRC(Array(bytes[offset..<(offset + 8)])), "length CRC")
+            let data = Array(bytes[(offset + 12)..<(offset + 12 + length)])
+            XCTAssertEqual(word(offset + 12 + length, UInt32.self), maskedCRC(data), "data CRC")
+            records.append(data)
+            offset += 16 + length
+        }
+        return records
+    }
+}
