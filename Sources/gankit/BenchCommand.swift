@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import GAN
 import TensorCore
 
 /// `gankit bench`: throughput and memory measurements, printed as a table.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure speed and memory.",
-        subcommands: [Ops.self, Memory.self])
+        subcommands: [Ops.self, Train.self, Memory.self])
 
     struct Ops: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,6 +31,23 @@ struct BenchCommand: ParsableCommand {
         func printRow(_ m: OpsBenchmark.Measurement) {
             print(m.name.padding(toLength: 40, withPad: " ", startingAt: 0)
                   + String(format: "%9.3f ms %8.1f GFLOP/s", m.seconds * 1e3, m.gigaflopsPerSecond))
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Training images/s (one D step + one G step per batch, warm-up excluded), as shared/bench/torch_reference.py.")
+
+        @Option(help: "dcgan or vanilla.") var model: Architecture = .dcgan
+        @Option(help: "Batch size.") var batch = 64
+        @Option(help: "Timed steps.") var steps = 50
+        @Option(help: "Untimed warm-up steps.") var warmup = 5
+        @Option(help: "Folder of the Fashion-MNIST files, when not the default location.") var data: String?
+
+        func run() throws {
+            let result = try TrainingBenchmark.run(model, batchSize: batch, steps: steps, warmup: warmup, dataDirectory: data)
+            print(String(format: "{\"arch\": \"%@\", \"batch\": %d, \"steps\": %d, \"images_per_s\": %.1f, \"seconds\": %.3f}",
+                         model.rawValue, batch, steps, result.imagesPerSecond, result.seconds))
         }
     }
 

@@ -38,24 +38,27 @@ public final class UnconditionalGAN {
         Tensor.randn([count, latentSize], generator: &rng)
     }
 
-    /// One training step on `real`: `discriminatorSteps` D updates, then one G update.
-    /// Noise comes from `rng`. The metrics are returned before any check for non-finite losses.
+    /// One training step on `real`, as PyTorch's DCGAN example: G makes one fake batch, which
+    /// (1) trains D as a constant (`discriminatorSteps` updates; extra ones draw new fakes), then
+    /// (2) trains G through the updated D. Noise comes from `rng`.
     public func step(real: Tensor, generator rng: inout RandomGenerator) -> (lossD: Float, lossG: Float, realScore: Float,
                                                                         fakeScore: Float, normD: Float, normG: Float) {
         let G = generator, D = discriminator
         let batch = real.shape[0]
+        let z = noise(batch, generator: &rng)
+        let (fake, pullbackG) = valueAndPullback(model: G) { G in G(z) }
         var lossD: Float = 0, normD: Float = 0, realScore: Float = 0, fakeScore: Float = 0
-        // (1) Update D: real batch against a generated batch (no gradient into G).
-        for _ in 0..<discriminatorSteps {
-            let fake = stopGradient(G(noise(batch, generator: &rng)))
+        // (1) Update D: real batch against generated batch (no gradient into G).
+        for k in 0..<discriminatorSteps {
+            let fakeForD = k == 0 ? fake : stopGradient(G(noise(batch, generator: &rng)))
             var penaltyGenerator = rng
             var realOutput = Tensor(0), fakeOutput = Tensor(0)
             let (value, gradients) = valueAndGrad(model: D) { D in
                 realOutput = D(real)
-                fakeOutput = D(fake)
+                fakeOutput = D(fakeForD)
                 var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
                 if let regularizer = self.regularizer {
-                    total = total + regularizer.penalty({ D($0) }, real: real, fake: fake, generator: &penaltyGenerator)
+                    total = total + regularizer.penalty({ D($0) }, real: real, fake: fakeForD, generator: &penaltyGenerator)
                 }
                 return total
             }
@@ -66,9 +69,10 @@ public final class UnconditionalGAN {
             realScore = score(realOutput)
             fakeScore = score(fakeOutput)
         }
-        // (2) Update G through D; D's weights get no gradients here.
-        let z = noise(batch, generator: &rng)
-        let (valueG, gradientsG) = valueAndGrad(model: G) { G in self.loss.generatorLoss(fake: D(G(z))) }
+        // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
+        // weights get no gradients), pulled back through G.
+        let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in self.loss.generatorLoss(fake: D(x)) }(fake)
+        let gradientsG = pullbackG(fakeGradient)
         optimizerG.update(G, gradients: gradientsG)
         return (lossD, valueG.scalar, realScore, fakeScore, normD, globalNorm(gradientsG))
     }

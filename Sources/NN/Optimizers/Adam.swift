@@ -26,15 +26,22 @@ public final class Adam: OptimizerState, Optimizer {
             let decoupled = decoupledWeightDecay
             let shrink: Float = decoupled ? 1 - lr * wd : 1
             let l2: Float = decoupled ? 0 : wd
-            let newM = UpdateKernel.zip(buffer("exp_avg", name, like: parameter), gradient, parameter) { m, g, p in
-                b1 * m + (1 - b1) * (g + l2 * p)
-            }
-            let newV = UpdateKernel.zip(buffer("exp_avg_sq", name, like: parameter), gradient, parameter) { v, g, p in
-                b2 * v + (1 - b2) * (g + l2 * p) * (g + l2 * p)
-            }
             let stepSize = lr / correction1
-            let result = UpdateKernel.zip(parameter, newM, newV) { p, m, v in
-                p * shrink - stepSize * m / (v.squareRoot() / correction2Root + eps)
+            let m = buffer("exp_avg", name, like: parameter), v = buffer("exp_avg_sq", name, like: parameter)
+            let (result, newM, newV) = withExtendedLifetime((parameter, gradient, m, v)) {
+                let p = parameter.storage.base, g = gradient.storage.base, pm = m.storage.base, pv = v.storage.base
+                return UpdateKernel.outputs(parameter.shape) { out, outM, outV in
+                    Parallel.forEachChunk(parameter.count, costPerItem: 8) { range in
+                        for i in range {
+                            let gradient = g[i] + l2 * p[i]
+                            let first = b1 * pm[i] + (1 - b1) * gradient
+                            let second = b2 * pv[i] + (1 - b2) * gradient * gradient
+                            outM[i] = first
+                            outV[i] = second
+                            out[i] = p[i] * shrink - stepSize * first / (second.squareRoot() / correction2Root + eps)
+                        }
+                    }
+                }
             }
             setBuffer("exp_avg", name, newM)
             setBuffer("exp_avg_sq", name, newV)

@@ -9,12 +9,22 @@ public func clipByGlobalNorm(_ gradients: [String: Tensor], maxNorm: Float) -> (
     return (gradients.mapValues { $0 * scale }, norm)
 }
 
-/// The L2 norm of all gradients together, accumulated in Double.
+/// The L2 norm of all gradients together: Float partial sums over blocks of 4,096 elements,
+/// added in Double.
 public func globalNorm(_ gradients: [String: Tensor]) -> Float {
     var total = 0.0
     for gradient in gradients.values {
-        let p = gradient.storage.base
-        for i in 0..<gradient.count { total += Double(p[i]) * Double(p[i]) }
+        withExtendedLifetime(gradient) {
+            let p = gradient.storage.base
+            var start = 0
+            while start < gradient.count {
+                let end = min(gradient.count, start + 4096)
+                var block: Float = 0
+                for i in start..<end { block += p[i] * p[i] }
+                total += Double(block)
+                start = end
+            }
+        }
     }
     return Float(total.squareRoot())
 }

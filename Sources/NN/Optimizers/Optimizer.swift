@@ -73,6 +73,19 @@ enum UpdateKernel {
         return Tensor(shape: a.shape) { out in for i in 0..<a.count { out[i] = f(pa[i], pb[i]) } }
     }
 
+    /// Three new tensors of `shape` whose elements `fill` writes through the three pointers.
+    @inline(__always)
+    static func outputs(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void)
+        -> (Tensor, Tensor, Tensor) {
+        var second = Tensor(0), third = Tensor(0)
+        let first = Tensor(shape: shape) { a in
+            second = Tensor(shape: shape) { b in
+                third = Tensor(shape: shape) { c in fill(a, b, c) }
+            }
+        }
+        return (first, second, third)
+    }
+
     @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {
         let pa = a.storage.base, pb = b.storage.base, pc = c.storage.base

@@ -36,7 +36,8 @@ enum Backpropagation {
                   let cotangent = cotangents.removeValue(forKey: id), let pullback = node.pullback
             else { continue }
             let output = Tensor(shape: node.shape, storage: node.savedOutput ?? cotangent.storage, node: node)
-            let inputCotangents = pullback(cotangent, output)
+            let needed = node.inputs.map { input in input.map { reaches[ObjectIdentifier($0)] == true } ?? false }
+            let inputCotangents = pullback(cotangent, output, needed)
             for (input, inputCotangent) in zip(node.inputs, inputCotangents) {
                 guard let input, let inputCotangent, reaches[ObjectIdentifier(input)] == true else { continue }
                 require(inputCotangent.shape == input.shape,

@@ -8,8 +8,9 @@ final class Node {
     /// The nodes of the inputs, in the order the pullback returns their cotangents
     /// (nil for inputs that are not traced).
     let inputs: [Node?]
-    /// Maps (cotangent of the output, the output) to cotangents of the inputs.
-    let pullback: ((Tensor, Tensor) -> [Tensor?])?
+    /// Maps (cotangent of the output, the output, which inputs need a cotangent) to
+    /// cotangents of the inputs; an input that needs none may get nil.
+    let pullback: ((Tensor, Tensor, [Bool]) -> [Tensor?])?
     /// The output's shape.
     let shape: [Int]
     /// The output's elements, kept only by operations whose pullback reads their output.
@@ -18,7 +19,7 @@ final class Node {
     let operation: String
 
     init(operation: String, inputs: [Node?], shape: [Int], savedOutput: TensorStorage?,
-         pullback: ((Tensor, Tensor) -> [Tensor?])?) {
+         pullback: ((Tensor, Tensor, [Bool]) -> [Tensor?])?) {
         self.operation = operation
         self.inputs = inputs
         self.shape = shape
@@ -43,6 +44,13 @@ extension Tensor {
     ///     traced output as its second argument.
     func recorded(_ operation: String, _ inputs: [Tensor], savesOutput: Bool = false,
                   pullback: @escaping (_ cotangent: Tensor, _ output: Tensor) -> [Tensor?]) -> Tensor {
+        recordedSelectively(operation, inputs, savesOutput: savesOutput) { cotangent, output, _ in pullback(cotangent, output) }
+    }
+
+    /// As `recorded`, for operations whose pullback skips the work for inputs that need no
+    /// cotangent (a convolution's weight gradient when only its input is differentiated).
+    func recordedSelectively(_ operation: String, _ inputs: [Tensor], savesOutput: Bool = false,
+                             pullback: @escaping (_ cotangent: Tensor, _ output: Tensor, _ needed: [Bool]) -> [Tensor?]) -> Tensor {
         guard Tracing.isRecording, inputs.contains(where: { $0.node != nil }) else { return self }
         let node = Node(operation: operation, inputs: inputs.map(\.node), shape: shape,
                         savedOutput: savesOutput ? storage : nil, pullback: pullback)

@@ -8,7 +8,7 @@ extension Tensor {
     /// A new traced variable with this tensor's value. When this tensor is itself traced by an
     /// enclosing transform, the variable stays connected to it.
     func tracedVariable() -> Tensor {
-        let leaf = Node(operation: "variable", inputs: [node], shape: shape, savedOutput: nil) { cotangent, _ in
+        let leaf = Node(operation: "variable", inputs: [node], shape: shape, savedOutput: nil) { cotangent, _, _ in
             [cotangent]
         }
         return Tensor(shape: shape, storage: storage, node: leaf)

@@ -27,7 +27,8 @@ public enum OpsBenchmark {
         return times.sorted()[times.count / 2]
     }
 
-    /// A square matrix product through `Tensor.matmul` and through a direct `cblas_sgemm` call.
+    /// A square matrix product through `Tensor.matmul` and through a direct `cblas_sgemm` call
+    /// (with OpenBLAS's own threads, one per core, for that call).
     public static func matmul(size n: Int = 1024, repetitions: Int = 10) -> (tensor: Measurement, blas: Measurement) {
         var generator = RandomGenerator(seed: 1)
         let a = Tensor.randn([n, n], generator: &generator), b = Tensor.randn([n, n], generator: &generator)
@@ -35,7 +36,8 @@ public enum OpsBenchmark {
         let tensorTime = medianSeconds(repetitions: repetitions) { _ = a.matmul(b) }
         let output = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
         defer { output.deallocate() }
-        _ = Parallel.threadCount
+        openblas_set_num_threads(Int32(Parallel.threadCount))
+        defer { openblas_set_num_threads(1) }
         let blasTime = medianSeconds(repetitions: repetitions) {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
                         a.storage.base, Int32(n), b.storage.base, Int32(n), 0, output, Int32(n))

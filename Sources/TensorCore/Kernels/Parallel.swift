@@ -4,25 +4,25 @@ import COpenBLAS
 
 /// GANKit's one pool of worker threads for its own loops, sized to the cores.
 ///
-/// OpenBLAS is set to the same thread count; our loops never call BLAS, so the two never
-/// run at once and the cores are never oversubscribed.
+/// OpenBLAS itself runs single-threaded: large GEMMs are split into blocks on these threads
+/// (see `Gemm`), so no second pool spins while our loops run.
 public enum Parallel {
-    /// Threads used by parallel loops and by OpenBLAS (default: the core count, or the
+    /// Threads used by parallel loops and GEMM blocks (default: the core count, or the
     /// `GANKIT_THREADS` environment variable).
     public static let threadCount: Int = {
         let fromEnvironment = ProcessInfo.processInfo.environment["GANKIT_THREADS"].flatMap(Int.init)
         let count = max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
-        openblas_set_num_threads(Int32(count))
+        openblas_set_num_threads(1)  // GEMMs are split across our own threads (see Gemm)
         return count
     }()
 
     /// Work below this many elements runs on the calling thread.
-    static let minimumParallelWork = 1 << 15
+    public static let minimumParallelWork = 1 << 15
 
     /// Calls `body(range)` for contiguous pieces of `0..<count`, in parallel when the work
     /// (`count * costPerItem` elements) is large enough to pay for it.
     @inline(__always)
-    static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+    public static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
         let threads = threadCount
         if threads == 1 || count < 2 || count * costPerItem < minimumParallelWork {
             body(0..<count)

@@ -3,26 +3,26 @@
 
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "add", +).recorded("add", [a, b]) { g, _ in
-            [g.sum(toShape: a.shape), g.sum(toShape: b.shape)]
+        Elementwise.zip(a, b, operation: "add", +).recordedSelectively("add", [a, b]) { g, _, needed in
+            [needed[0] ? g.sum(toShape: a.shape) : nil, needed[1] ? g.sum(toShape: b.shape) : nil]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "subtract", -).recorded("subtract", [a, b]) { g, _ in
-            [g.sum(toShape: a.shape), (-g).sum(toShape: b.shape)]
+        Elementwise.zip(a, b, operation: "subtract", -).recordedSelectively("subtract", [a, b]) { g, _, needed in
+            [needed[0] ? g.sum(toShape: a.shape) : nil, needed[1] ? (-g).sum(toShape: b.shape) : nil]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "multiply", *).recorded("multiply", [a, b]) { g, _ in
-            [(g * b).sum(toShape: a.shape), (g * a).sum(toShape: b.shape)]
+        Elementwise.zip(a, b, operation: "multiply", *).recordedSelectively("multiply", [a, b]) { g, _, needed in
+            [needed[0] ? (g * b).sum(toShape: a.shape) : nil, needed[1] ? (g * a).sum(toShape: b.shape) : nil]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "divide", /).recorded("divide", [a, b]) { g, _ in
-            [(g / b).sum(toShape: a.shape), (-g * a / (b * b)).sum(toShape: b.shape)]
+        Elementwise.zip(a, b, operation: "divide", /).recordedSelectively("divide", [a, b]) { g, _, needed in
+            [needed[0] ? (g / b).sum(toShape: a.shape) : nil, needed[1] ? (-g * a / (b * b)).sum(toShape: b.shape) : nil]
         }
     }
 

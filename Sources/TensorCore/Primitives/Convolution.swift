@@ -6,8 +6,9 @@ enum ConvolutionPrimitives {
     static func convolve(_ x: Tensor, _ w: Tensor, _ geometry: ConvolutionGeometry, outputSize: (Int, Int)) -> Tensor {
         let inputSize = (x.shape[2], x.shape[3])
         return ConvolutionKernels.forward(x, w, geometry: geometry, outputSize: outputSize)
-            .recorded("conv2d", [x, w]) { g, _ in
-                [transpose(g, w, geometry, inputSize: inputSize), weightGradient(x, g, geometry, weightShape: w.shape)]
+            .recordedSelectively("conv2d", [x, w]) { g, _, needed in
+                [needed[0] ? transpose(g, w, geometry, inputSize: inputSize) : nil,
+                 needed[1] ? weightGradient(x, g, geometry, weightShape: w.shape) : nil]
             }
     }
 
@@ -15,8 +16,9 @@ enum ConvolutionPrimitives {
     static func transpose(_ y: Tensor, _ w: Tensor, _ geometry: ConvolutionGeometry, inputSize: (Int, Int)) -> Tensor {
         let outputSize = (y.shape[2], y.shape[3])
         return ConvolutionKernels.transposed(y, w, geometry: geometry, inputSize: inputSize)
-            .recorded("convTranspose2d", [y, w]) { g, _ in
-                [convolve(g, w, geometry, outputSize: outputSize), weightGradient(g, y, geometry, weightShape: w.shape)]
+            .recordedSelectively("convTranspose2d", [y, w]) { g, _, needed in
+                [needed[0] ? convolve(g, w, geometry, outputSize: outputSize) : nil,
+                 needed[1] ? weightGradient(g, y, geometry, weightShape: w.shape) : nil]
             }
     }
 
@@ -24,8 +26,9 @@ enum ConvolutionPrimitives {
     static func weightGradient(_ x: Tensor, _ y: Tensor, _ geometry: ConvolutionGeometry, weightShape: [Int]) -> Tensor {
         let inputSize = (x.shape[2], x.shape[3]), outputSize = (y.shape[2], y.shape[3])
         return ConvolutionKernels.weightGradient(x, y, geometry: geometry, weightShape: weightShape)
-            .recorded("conv2dWeightGradient", [x, y]) { g, _ in
-                [transpose(y, g, geometry, inputSize: inputSize), convolve(x, g, geometry, outputSize: outputSize)]
+            .recordedSelectively("conv2dWeightGradient", [x, y]) { g, _, needed in
+                [needed[0] ? transpose(y, g, geometry, inputSize: inputSize) : nil,
+                 needed[1] ? convolve(x, g, geometry, outputSize: outputSize) : nil]
             }
     }
 }

@@ -48,12 +48,12 @@ extension Tensor {
                               c: out + index * m * n, ldc: n)
             }
         }
-        return result.recorded("matmul", [a, b]) { g, _ in
-            let da = transposeA ? matrixProduct(b, g, transposeA: transposeB, transposeB: true)
-                                : matrixProduct(g, b, transposeA: false, transposeB: !transposeB)
-            let db = transposeB ? matrixProduct(g, a, transposeA: true, transposeB: transposeA)
-                                : matrixProduct(a, g, transposeA: !transposeA, transposeB: false)
-            return [da.sum(toShape: a.shape), db.sum(toShape: b.shape)]
+        return result.recordedSelectively("matmul", [a, b]) { g, _, needed in
+            let da = !needed[0] ? nil : transposeA ? matrixProduct(b, g, transposeA: transposeB, transposeB: true)
+                                                   : matrixProduct(g, b, transposeA: false, transposeB: !transposeB)
+            let db = !needed[1] ? nil : transposeB ? matrixProduct(g, a, transposeA: true, transposeB: transposeA)
+                                                   : matrixProduct(a, g, transposeA: !transposeA, transposeB: false)
+            return [da?.sum(toShape: a.shape), db?.sum(toShape: b.shape)]
         }
     }
 }
