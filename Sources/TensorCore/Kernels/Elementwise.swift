@@ -1,9 +1,39 @@
+/// A function of one float, as a type: kernels generic over it are specialized per function,
+/// so the per-element call is inlined (a closure would be called indirectly per element).
+protocol UnaryFunction {
+    func callAsFunction(_ x: Float) -> Float
+}
+
+/// A function of two floats, as a type (see `UnaryFunction`).
+protocol BinaryFunction {
+    func callAsFunction(_ a: Float, _ b: Float) -> Float
+}
+
+/// A closure as a `UnaryFunction`, for kernels off the hot path.
+struct UnaryClosure: UnaryFunction {
+    let body: (Float) -> Float
+    func callAsFunction(_ x: Float) -> Float { body(x) }
+}
+
+/// A closure as a `BinaryFunction`, for kernels off the hot path.
+struct BinaryClosure: BinaryFunction {
+    let body: (Float, Float) -> Float
+    func callAsFunction(_ a: Float, _ b: Float) -> Float { body(a, b) }
+}
+
 /// Elementwise kernels: a function applied to each element, or to pairs of elements of two
 /// arrays broadcast against each other (NumPy rules).
 enum Elementwise {
+    /// `f` applied to each element of `x` (a closure: for masks and other cold paths).
+    static func map(_ x: Tensor, _ f: @escaping (Float) -> Float) -> Tensor { map(x, UnaryClosure(body: f)) }
+
+    /// `f` applied to pairs of elements (a closure: for masks and other cold paths).
+    static func zip(_ a: Tensor, _ b: Tensor, operation: String, _ f: @escaping (Float, Float) -> Float) -> Tensor {
+        zip(a, b, operation: operation, BinaryClosure(body: f))
+    }
+
     /// `f` applied to each element of `x`.
-    @inline(__always)
-    static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
+    static func map<F: UnaryFunction>(_ x: Tensor, _ f: F) -> Tensor {
         Tensor(shape: x.shape) { out in
             let input = UnsafePointer(x.storage.base)
             Parallel.forEachChunk(x.count) { range in
@@ -13,8 +43,7 @@ enum Elementwise {
     }
 
     /// `f` applied to pairs of elements of `a` and `b`, broadcast to a common shape.
-    @inline(__always)
-    static func zip(_ a: Tensor, _ b: Tensor, operation: String, _ f: (Float, Float) -> Float) -> Tensor {
+    static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, operation: String, _ f: F) -> Tensor {
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
             fatalError("\(operation): shapes \(a.shape) and \(b.shape) do not broadcast")
         }

@@ -3,37 +3,37 @@
 
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "add", +).recordedSelectively("add", [a, b]) { g, _, needed in
+        Elementwise.zip(a, b, operation: "add", ScalarFunctions.Add()).recordedSelectively("add", [a, b]) { g, _, needed in
             [needed[0] ? g.sum(toShape: a.shape) : nil, needed[1] ? g.sum(toShape: b.shape) : nil]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "subtract", -).recordedSelectively("subtract", [a, b]) { g, _, needed in
+        Elementwise.zip(a, b, operation: "subtract", ScalarFunctions.Subtract()).recordedSelectively("subtract", [a, b]) { g, _, needed in
             [needed[0] ? g.sum(toShape: a.shape) : nil, needed[1] ? (-g).sum(toShape: b.shape) : nil]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "multiply", *).recordedSelectively("multiply", [a, b]) { g, _, needed in
+        Elementwise.zip(a, b, operation: "multiply", ScalarFunctions.Multiply()).recordedSelectively("multiply", [a, b]) { g, _, needed in
             [needed[0] ? (g * b).sum(toShape: a.shape) : nil, needed[1] ? (g * a).sum(toShape: b.shape) : nil]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        Elementwise.zip(a, b, operation: "divide", /).recordedSelectively("divide", [a, b]) { g, _, needed in
+        Elementwise.zip(a, b, operation: "divide", ScalarFunctions.Divide()).recordedSelectively("divide", [a, b]) { g, _, needed in
             [needed[0] ? (g / b).sum(toShape: a.shape) : nil, needed[1] ? (-g * a / (b * b)).sum(toShape: b.shape) : nil]
         }
     }
 
     /// Adds a constant to every element.
     public static func + (a: Tensor, b: Float) -> Tensor {
-        Elementwise.map(a) { $0 + b }.recorded("addScalar", [a]) { g, _ in [g] }
+        Elementwise.map(a, ScalarFunctions.AddConstant(constant: b)).recorded("addScalar", [a]) { g, _ in [g] }
     }
 
     /// Multiplies every element by a constant.
     public static func * (a: Tensor, b: Float) -> Tensor {
-        Elementwise.map(a) { $0 * b }.recorded("multiplyScalar", [a]) { g, _ in [g * b] }
+        Elementwise.map(a, ScalarFunctions.MultiplyConstant(constant: b)).recorded("multiplyScalar", [a]) { g, _ in [g * b] }
     }
 
     public static func + (a: Float, b: Tensor) -> Tensor { b + a }

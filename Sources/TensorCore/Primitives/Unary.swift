@@ -3,17 +3,17 @@ import Foundation
 /// Elementwise functions of one tensor.
 extension Tensor {
     public func exp() -> Tensor {
-        Elementwise.map(self) { Foundation.exp($0) }.recorded("exp", [self], savesOutput: true) { g, y in [g * y] }
+        Elementwise.map(self, ScalarFunctions.Exp()).recorded("exp", [self], savesOutput: true) { g, y in [g * y] }
     }
 
     /// Natural logarithm.
     public func log() -> Tensor {
         let x = self
-        return Elementwise.map(x) { Foundation.log($0) }.recorded("log", [x]) { g, _ in [g / x] }
+        return Elementwise.map(x, ScalarFunctions.Log()).recorded("log", [x]) { g, _ in [g / x] }
     }
 
     public func sqrt() -> Tensor {
-        Elementwise.map(self) { $0.squareRoot() }.recorded("sqrt", [self], savesOutput: true) { g, y in [g / (y * 2)] }
+        Elementwise.map(self, ScalarFunctions.SquareRoot()).recorded("sqrt", [self], savesOutput: true) { g, y in [g / (y * 2)] }
     }
 
     /// Each element raised to a constant power.
@@ -40,37 +40,44 @@ extension Tensor {
     public func square() -> Tensor { self * self }
 
     public func tanh() -> Tensor {
-        Elementwise.map(self) { Foundation.tanh($0) }.recorded("tanh", [self], savesOutput: true) { g, y in
+        Elementwise.map(self, ScalarFunctions.Tanh()).recorded("tanh", [self], savesOutput: true) { g, y in
             [g * (1 - y * y)]
         }
     }
 
     /// The logistic function 1 / (1 + exp(-x)).
     public func sigmoid() -> Tensor {
-        Elementwise.map(self) { x in
-            x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
-        }.recorded("sigmoid", [self], savesOutput: true) { g, y in [g * y * (1 - y)] }
+        Elementwise.map(self, ScalarFunctions.Sigmoid()).recorded("sigmoid", [self], savesOutput: true) { g, y in [g * y * (1 - y)] }
     }
 
     public func relu() -> Tensor {
         let x = self
-        return Elementwise.map(x) { Swift.max($0, 0) }.recorded("relu", [x]) { g, _ in
-            [g * Elementwise.map(x) { $0 > 0 ? 1 : 0 }]
+        return Elementwise.map(x, ScalarFunctions.LeakyRelu(slope: 0)).recorded("relu", [x]) { g, _ in
+            [g.leakyReluGradient(at: x, slope: 0)]
         }
     }
 
     /// x for positive x, `slope * x` otherwise.
     public func leakyRelu(_ slope: Float = 0.01) -> Tensor {
         let x = self
-        return Elementwise.map(x) { $0 > 0 ? $0 : $0 * slope }.recorded("leakyRelu", [x]) { g, _ in
-            [g * Elementwise.map(x) { $0 > 0 ? 1 : slope }]
+        return Elementwise.map(x, ScalarFunctions.LeakyRelu(slope: slope)).recorded("leakyRelu", [x]) { g, _ in
+            [g.leakyReluGradient(at: x, slope: slope)]
         }
+    }
+
+    /// This cotangent times the derivative of `leakyRelu(slope)` at `x`: self where x > 0,
+    /// slope · self elsewhere. Linear in the cotangent; its derivative in x is zero almost
+    /// everywhere, so only the cotangent is differentiated.
+    func leakyReluGradient(at x: Tensor, slope: Float) -> Tensor {
+        let g = self
+        return Elementwise.zip(g, x, operation: "leakyReluGradient", ScalarFunctions.LeakyReluGradient(slope: slope))
+            .recordedSelectively("leakyReluGradient", [g, x]) { gg, _, _ in [gg.leakyReluGradient(at: x, slope: slope), nil] }
     }
 
     /// log(1 + exp(x)), computed without overflow.
     public func softplus() -> Tensor {
         let x = self
-        return Elementwise.map(x) { Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+        return Elementwise.map(x, ScalarFunctions.Softplus())
             .recorded("softplus", [x]) { g, _ in [g * x.sigmoid()] }
     }
 
