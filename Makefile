@@ -2,6 +2,9 @@
 SWIFT ?= swift
 APT_PACKAGES = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 GANKIT = .build/release/gankit
+# The main job: the reference DCGAN on Fashion-MNIST, about 8 minutes on 2 cores.
+RUN ?= runs/dcgan-fashion-mnist
+EPOCHS ?= 2
 
 .PHONY: deps build run test bench clean
 
@@ -17,14 +20,20 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
+# Trains (or, when the run folder has a checkpoint, resumes up to EPOCHS), then samples.
 run: build
-	$(GANKIT) bench ops
+	$(GANKIT) train dcgan --dataset fashion-mnist --epochs $(EPOCHS) --out $(RUN) \
+	  $$( [ -f $(RUN)/checkpoints/training.safetensors ] && echo --resume )
+	$(GANKIT) sample --run $(RUN) --count 64 --seed 1 --grid $(RUN)/samples.png --out $(RUN)/samples.npy
+	@echo "samples: $(RUN)/samples.png (grid), $(RUN)/samples.npy; per-epoch grids in $(RUN)/samples/"
 
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 bench: build
 	$(GANKIT) bench ops
+	$(GANKIT) bench train --model dcgan
+	$(GANKIT) bench train --model vanilla --steps 300
 
 clean:
 	rm -rf .build

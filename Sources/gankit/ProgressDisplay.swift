@@ -14,6 +14,7 @@ final class ProgressDisplay {
         case let .started(total, perEpoch, first):
             (totalSteps, stepsPerEpoch, firstStep) = (total, perEpoch, first)
             started = Date()
+            defer { fflush(nil) }
             print("training \(total - first) steps (\(perEpoch) per epoch)\(first > 0 ? ", resuming at step \(first)" : "")")
         case let .step(metrics):
             let now = Date()
@@ -34,6 +35,7 @@ final class ProgressDisplay {
                 fflush(nil)
             } else {
                 print(text)
+                fflush(nil)  // logs show progress as it happens, not at exit
             }
         case let .samplesWritten(path):
             if isTerminal { print("") }
