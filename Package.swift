@@ -32,7 +32,7 @@ let package = Package(
         ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "GAN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GANTests", dependencies: ["GAN"]),
         .testTarget(name: "CommandLineTests", dependencies: ["gankit"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"],

@@ -54,13 +54,13 @@ final class PyTorchParityTests: XCTestCase {
         D.eval()
         assertMatches(G(z), "G_eval")
         assertMatches(D(x), "D_eval")
-        D.train()
+        ReferenceNetworks.trainWithoutDropout(D)
         assertMatches(D(x), "D_train")
     }
 
     func testGradientsOfBothLosses() {
         G.train()
-        D.train()
+        ReferenceNetworks.trainWithoutDropout(D)
         let G0 = G.state()
         let fake = stopGradient(G(z))
         let (lossD, gradientsD) = valueAndGrad(model: D) { D in
@@ -78,7 +78,7 @@ final class PyTorchParityTests: XCTestCase {
 
     func testThreeAdamSteps() {
         G.train()
-        D.train()
+        ReferenceNetworks.trainWithoutDropout(D)
         let optimizerG = Adam(learningRate: 2e-4, beta1: 0.5), optimizerD = Adam(learningRate: 2e-4, beta1: 0.5)
         for _ in 0..<3 {
             // (1) update D on a real and a generated batch
