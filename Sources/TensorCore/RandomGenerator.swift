@@ -4,35 +4,38 @@ import Foundation
 /// gives the same numbers on every machine. Its state can be saved and restored, so a
 /// resumed run continues the same stream.
 public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
-    /// The four words of generator state.
-    public private(set) var state: [UInt64]
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    /// The four words of generator state (to save, and restore with `init(state:)`).
+    public var state: [UInt64] { [s0, s1, s2, s3] }
 
     public init(seed: UInt64) {
         var mix = seed
-        state = (0..<4).map { _ in
+        func next() -> UInt64 {
             mix &+= 0x9E37_79B9_7F4A_7C15
             var z = mix
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
+        (s0, s1, s2, s3) = (next(), next(), next(), next())
     }
 
     /// A generator continuing from a saved `state`.
     public init(state: [UInt64]) {
         require(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator(state:): needs four words, not all zero")
-        self.state = state
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
     public mutating func next() -> UInt64 {
-        let result = ((state[1] &* 5) << 7 | (state[1] &* 5) >> 57) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = state[3] << 45 | state[3] >> 19
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = s3 << 45 | s3 >> 19
         return result
     }
 

@@ -47,43 +47,45 @@ struct PatchLayout {
                 into columns: UnsafeMutablePointer<Float>) {
         let rowLength = sampleCount * positions
         let plane = height * width
-        let (sh, sw) = geometry.stride, (ph, pw) = geometry.padding, (dh, dw) = geometry.dilation
+        let (sh, sw) = geometry.stride, ph = geometry.padding.0, dh = geometry.dilation.0
         Parallel.forEachChunk(rows, costPerItem: rowLength) { range in
             for row in range {
                 let kj = row % kernelWidth, ki = (row / kernelWidth) % kernelHeight, c = row / (kernelWidth * kernelHeight)
                 let out = columns + row * rowLength
+                let (first, last, offset) = validColumns(kj)
                 for n in 0..<sampleCount {
                     let image = images + n * sampleStride + c * plane
                     let target = out + n * positions
                     for oh in 0..<outputHeight {
                         let ih = oh * sh - ph + ki * dh
                         let line = target + oh * outputWidth
-                        guard ih >= 0 && ih < height else {
+                        guard ih >= 0 && ih < height && first < last else {
                             line.update(repeating: 0, count: outputWidth)
                             continue
                         }
-                        let source = image + ih * width
+                        let source = image + ih * width + offset
+                        if first > 0 { line.update(repeating: 0, count: first) }
                         if sw == 1 {
-                            // A contiguous run, clipped at both borders.
-                            let offset = kj * dw - pw
-                            let first = max(0, -offset), last = min(outputWidth, width - offset)
-                            if first >= last {
-                                line.update(repeating: 0, count: outputWidth)
-                            } else {
-                                if first > 0 { line.update(repeating: 0, count: first) }
-                                (line + first).update(from: source + first + offset, count: last - first)
-                                if last < outputWidth { (line + last).update(repeating: 0, count: outputWidth - last) }
-                            }
+                            (line + first).update(from: source + first, count: last - first)
                         } else {
-                            for ow in 0..<outputWidth {
-                                let iw = ow * sw - pw + kj * dw
-                                line[ow] = iw >= 0 && iw < width ? source[iw] : 0
-                            }
+                            for ow in first..<last { line[ow] = source[ow * sw] }
                         }
+                        if last < outputWidth { (line + last).update(repeating: 0, count: outputWidth - last) }
                     }
                 }
             }
         }
+    }
+
+    /// The output columns `first..<last` whose input column `ow * stride + offset` lies inside
+    /// the image, for kernel column `kj`, and that offset.
+    @inline(__always)
+    private func validColumns(_ kj: Int) -> (first: Int, last: Int, offset: Int) {
+        let sw = geometry.stride.1
+        let offset = kj * geometry.dilation.1 - geometry.padding.1
+        let first = offset >= 0 ? 0 : (-offset + sw - 1) / sw
+        let last = width - 1 - offset < 0 ? 0 : min(outputWidth, (width - 1 - offset) / sw + 1)
+        return (min(first, outputWidth), last, offset)
     }
 
     /// Adds the columns back onto `sampleCount` images starting at `images`, which the caller
@@ -92,7 +94,7 @@ struct PatchLayout {
               into images: UnsafeMutablePointer<Float>) {
         let rowLength = sampleCount * positions
         let plane = height * width
-        let (sh, sw) = geometry.stride, (ph, pw) = geometry.padding, (dh, dw) = geometry.dilation
+        let (sh, sw) = geometry.stride, ph = geometry.padding.0, dh = geometry.dilation.0
         let kernelArea = kernelHeight * kernelWidth
         // Each channel's rows write only to that channel's planes: channels run in parallel.
         Parallel.forEachChunk(channels, costPerItem: kernelArea * rowLength) { range in
@@ -100,6 +102,8 @@ struct PatchLayout {
                 for k in 0..<kernelArea {
                     let ki = k / kernelWidth, kj = k % kernelWidth
                     let rowStart = columns + (c * kernelArea + k) * rowLength
+                    let (first, last, offset) = validColumns(kj)
+                    guard first < last else { continue }
                     for n in 0..<sampleCount {
                         let image = images + n * sampleStride + c * plane
                         let source = rowStart + n * positions
@@ -107,11 +111,8 @@ struct PatchLayout {
                             let ih = oh * sh - ph + ki * dh
                             guard ih >= 0 && ih < height else { continue }
                             let line = source + oh * outputWidth
-                            let target = image + ih * width
-                            for ow in 0..<outputWidth {
-                                let iw = ow * sw - pw + kj * dw
-                                if iw >= 0 && iw < width { target[iw] += line[ow] }
-                            }
+                            let target = image + ih * width + offset
+                            for ow in first..<last { target[ow * sw] += line[ow] }
                         }
                     }
                 }

@@ -2,8 +2,7 @@
 enum Reduction {
     /// `x` with `axes` (sorted, unique) folded by `combine`, starting from `initial`; the
     /// result keeps the reduced axes with size 1.
-    @inline(__always)
-    static func reduce(_ x: Tensor, axes: [Int], initial: Float, _ combine: (Float, Float) -> Float) -> Tensor {
+    static func reduce<F: BinaryFunction>(_ x: Tensor, axes: [Int], initial: Float, _ combine: F) -> Tensor {
         var current = x
         // Merge runs of adjacent reduced axes into one pass each, last run first.
         var runs: [(start: Int, end: Int)] = []
@@ -18,9 +17,8 @@ enum Reduction {
     }
 
     /// Folds axes `start..<end` of `x`, viewed as [outer, reduced, inner].
-    @inline(__always)
-    private static func reduce(_ x: Tensor, from start: Int, to end: Int, initial: Float,
-                               _ combine: (Float, Float) -> Float) -> Tensor {
+    private static func reduce<F: BinaryFunction>(_ x: Tensor, from start: Int, to end: Int, initial: Float,
+                                                  _ combine: F) -> Tensor {
         let outer = x.shape[..<start].reduce(1, *)
         let reduced = x.shape[start..<end].reduce(1, *)
         let inner = x.shape[end...].reduce(1, *)
@@ -54,8 +52,8 @@ enum Reduction {
     }
 
     @inline(__always)
-    private static func fold(_ input: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ reduced: Int,
-                             _ inner: Int, _ initial: Float, _ combine: (Float, Float) -> Float, rowStride: Int? = nil) {
+    private static func fold<F: BinaryFunction>(_ input: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ reduced: Int,
+                                                _ inner: Int, _ initial: Float, _ combine: F, rowStride: Int? = nil) {
         let stride = rowStride ?? inner
         for i in 0..<inner { out[i] = initial }
         for r in 0..<reduced {

@@ -6,6 +6,7 @@ enum ScalarFunctions {
     struct Subtract: BinaryFunction { func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
     struct Multiply: BinaryFunction { func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
     struct Divide: BinaryFunction { func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
+    struct Maximum: BinaryFunction { func callAsFunction(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) } }
     struct AddConstant: UnaryFunction {
         let constant: Float
         func callAsFunction(_ x: Float) -> Float { x + constant }

@@ -5,7 +5,7 @@ extension Tensor {
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = self
         let axes = Shape.normalize(axes: axes, rank: rank, op: "sum")
-        let kept = Reduction.reduce(x, axes: axes, initial: 0, +)
+        let kept = Reduction.reduce(x, axes: axes, initial: 0, ScalarFunctions.Add())
         let result = kept.recorded("sum", [x]) { g, _ in [g.reshape(kept.shape).broadcast(to: x.shape)] }
         return keepDims ? result : result.reshape(Self.dropping(axes, from: x.shape))
     }
@@ -15,7 +15,7 @@ extension Tensor {
         let x = self
         let axes = Shape.normalize(axes: axes, rank: rank, op: "max")
         require(axes.allSatisfy { shape[$0] > 0 }, "max: empty axis in shape \(shape)")
-        let kept = Reduction.reduce(x, axes: axes, initial: -.infinity) { Swift.max($0, $1) }
+        let kept = Reduction.reduce(x, axes: axes, initial: -.infinity, ScalarFunctions.Maximum())
         let result = kept.recorded("max", [x], savesOutput: true) { g, y in
             let isMaximum = Elementwise.zip(x, y, operation: "max") { $0 == $1 ? 1 : 0 }
             let share = isMaximum / isMaximum.sum(axes: axes, keepDims: true)
