@@ -31,7 +31,11 @@ struct SampleCommand: ParsableCommand {
             guard array.elementType == .float32 else {
                 throw ValidationError("\(latent): the latent array must be float32, not \(array.elementType)")
             }
-            samples = try generator.samples(latent: Tensor(array.floatValues(), shape: array.shape))
+            do {
+                samples = try generator.samples(latent: Tensor(array.floatValues(), shape: array.shape))
+            } catch {
+                throw ValidationError("\(latent): \(error)")
+            }
         } else {
             samples = try generator.samples(count: count, seed: seed)
         }

@@ -82,18 +82,23 @@ public final class UnconditionalGAN {
         (loss.outputsAreLogits ? output.detached().sigmoid() : output.detached()).mean().scalar
     }
 
-    /// Samples from noise `z` with G in evaluation mode (running BatchNorm statistics), in
-    /// chunks of `batchSize`; G's mode is restored afterwards.
-    public func samples(from z: Tensor, batchSize: Int = 500) -> Tensor {
+    /// Samples from noise `z` with G in evaluation mode (running BatchNorm statistics); G's
+    /// mode is restored afterwards.
+    public func samples(from z: Tensor) -> Tensor {
         let wasTraining = generator.isTraining
         generator.eval()
         defer { generator.train(wasTraining) }
+        return Self.generate(generator, from: z)
+    }
+
+    /// `network` applied to `z` in chunks of `batchSize` rows, joined.
+    static func generate(_ network: Module, from z: Tensor, batchSize: Int = 500) -> Tensor {
         let count = z.shape[0]
         var pieces: [Tensor] = []
         var start = 0
         while start < count {
             let end = min(count, start + batchSize)
-            pieces.append(generator(z.slice(axis: 0, start..<end)))
+            pieces.append(network(z.slice(axis: 0, start..<end)))
             start = end
         }
         return pieces.count == 1 ? pieces[0] : Tensor.concat(pieces, axis: 0)

@@ -29,18 +29,11 @@ public struct TrainedGenerator {
 
     /// Samples for the noise `latent` ([N, latentSize]), in evaluation mode.
     public func samples(latent: Tensor) throws -> Tensor {
-        guard latent.rank == 2, latent.shape[1] == configuration.latentSize else {
+        guard latent.rank == 2, latent.shape[0] > 0, latent.shape[1] == configuration.latentSize else {
             throw TrainingError.invalidConfiguration(
                 "the latent array has shape \(latent.shape); this generator needs [N, \(configuration.latentSize)]")
         }
-        var pieces: [Tensor] = []
-        var start = 0
-        while start < latent.shape[0] {
-            let end = min(latent.shape[0], start + 500)
-            pieces.append(network(latent.slice(axis: 0, start..<end)))
-            start = end
-        }
-        return pieces.count == 1 ? pieces[0] : Tensor.concat(pieces, axis: 0)
+        return UnconditionalGAN.generate(network, from: latent)
     }
 
     /// `count` samples from standard normal noise drawn with `seed`.
