@@ -6,5 +6,6 @@ struct GANKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gankit",
         abstract: "Generative adversarial networks in Swift.",
-        subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self])
+        subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self,
+                      EvalCommand.self, EvaluatorCommand.self])
 }

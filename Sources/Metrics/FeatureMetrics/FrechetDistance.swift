@@ -1,0 +1,56 @@
+/// The Fréchet distance between two Gaussians fitted to feature sets (FID when the features
+/// come from the evaluator):
+///
+///     ‖μ₁ − μ₂‖² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁ Σ₂)^½
+///
+/// computed in Float64. The trace of the square root uses only symmetric eigendecompositions
+/// (LAPACK `dsyevd`): with S = Σ₁^½ (from Σ₁'s eigendecomposition, negative eigenvalues from
+/// rounding clamped to 0), Σ₁Σ₂ is similar to the symmetric positive semi-definite S Σ₂ S, so
+/// tr (Σ₁Σ₂)^½ is the sum of the square roots of S Σ₂ S's eigenvalues. This is exact
+/// mathematics, agrees with `scipy.linalg.sqrtm` and never produces complex parts.
+public enum FrechetDistance {
+    /// The distance between the Gaussians of `first` and `second`.
+    public static func between(_ first: FeatureStatistics, _ second: FeatureStatistics) -> Double {
+        precondition(first.dimension == second.dimension,
+                     "FrechetDistance: feature dimensions \(first.dimension) and \(second.dimension) differ")
+        let d = first.dimension
+        var meanTerm = 0.0
+        for index in 0..<d {
+            let difference = first.mean[index] - second.mean[index]
+            meanTerm += difference * difference
+        }
+        let root = SymmetricEigendecomposition(symmetric: first.covariance, size: d)
+            .reconstructed { $0 > 0 ? $0.squareRoot() : 0 }
+        var product = [Double](repeating: 0, count: d * d)
+        var sandwich = [Double](repeating: 0, count: d * d)
+        root.withUnsafeBufferPointer { s in
+            second.covariance.withUnsafeBufferPointer { sigma in
+                product.withUnsafeMutableBufferPointer { p in
+                    MatrixProduct.multiply(s.baseAddress!, sigma.baseAddress!, into: p.baseAddress!, rows: d, columns: d, inner: d)
+                }
+            }
+            product.withUnsafeBufferPointer { p in
+                sandwich.withUnsafeMutableBufferPointer { result in
+                    MatrixProduct.multiply(p.baseAddress!, s.baseAddress!, into: result.baseAddress!, rows: d, columns: d, inner: d)
+                }
+            }
+        }
+        sandwich.withUnsafeMutableBufferPointer { m in
+            for row in 0..<d {
+                for column in (row + 1)..<d {
+                    let average = (m[row * d + column] + m[column * d + row]) / 2
+                    m[row * d + column] = average
+                    m[column * d + row] = average
+                }
+            }
+        }
+        let eigenvalues = SymmetricEigendecomposition(symmetric: sandwich, size: d, computeEigenvectors: false).eigenvalues
+        let traceOfRoot = eigenvalues.reduce(0.0) { $0 + ($1 > 0 ? $1.squareRoot() : 0) }
+        return meanTerm + first.covarianceTrace + second.covarianceTrace - 2 * traceOfRoot
+    }
+
+    /// The distance between the Gaussians fitted to two feature sets.
+    public static func between(_ first: FeatureMatrix, _ second: FeatureMatrix) -> Double {
+        between(FeatureStatistics(first), FeatureStatistics(second))
+    }
+}

@@ -1,0 +1,237 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import GAN
+import Metrics
+import TensorCore
+
+/// `gankit evaluator`: the Fashion-MNIST classifier that `gankit eval` measures samples with.
+struct EvaluatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluator",
+        abstract: "Train the Fashion-MNIST evaluator network used by gankit eval.",
+        subcommands: [EvaluatorTrainCommand.self])
+}
+
+/// `gankit evaluator train`: trains the evaluator once and saves it.
+struct EvaluatorTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the evaluator classifier on Fashion-MNIST and save it as safetensors.")
+
+    @Option(help: "Where to save the evaluator (default: \(FashionMNISTEvaluator.defaultPath)).")
+    var evaluator: String?
+    @Option(help: "Passes over the 60,000 training images.") var epochs = EvaluatorTrainingConfiguration().epochs
+    @Option(help: "Seed of the weights, the shuffles and dropout.") var seed: UInt64 = 0
+    @Option(name: .customLong("data"), help: "Directory holding the Fashion-MNIST IDX files.") var directory: String?
+
+    func run() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+        let path = evaluator ?? FashionMNISTEvaluator.defaultPath
+        var configuration = EvaluatorTrainingConfiguration()
+        configuration.epochs = epochs
+        configuration.seed = seed
+        configuration.dataDirectory = directory
+        print("training the Fashion-MNIST evaluator: \(epochs) epochs, batch \(configuration.batchSize), seed \(seed)")
+        let isTerminal = isatty(STDOUT_FILENO) != 0
+        var lastPrint = Date.distantPast
+        let (trained, result) = try FashionMNISTEvaluator.train(configuration) { event in
+            switch event {
+            case let .step(epoch, step, totalSteps, loss):
+                let now = Date()
+                guard isTerminal || now.timeIntervalSince(lastPrint) >= 15 else { return }
+                lastPrint = now
+                let text = String(format: "epoch %d step %d/%d loss %.4f", epoch, step, totalSteps, loss)
+                if isTerminal {
+                    print("\r\(text)\u{1B}[K", terminator: "")
+                    fflush(nil)
+                } else {
+                    print(text)
+                    fflush(nil)
+                }
+            case let .epochFinished(epoch, accuracy, seconds):
+                if isTerminal { print("") }
+                print(String(format: "epoch %d: test accuracy %.2f%% (%.0f s)", epoch, 100 * accuracy, seconds))
+                fflush(nil)
+            }
+        }
+        try trained.save(to: path, metadata: result.metadata)
+        print(String(format: "test accuracy %.2f%% after %.0f s; saved %@", 100 * result.testAccuracy, result.seconds, path))
+        if result.testAccuracy < 0.92 {
+            print("warning: the accuracy is below the 92% the metrics protocol expects; train longer with --epochs")
+        }
+    }
+}
+
+/// `gankit eval`: the metrics of a run's generator or of a sample file.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure samples: FID, KID, IS, precision/recall, density/coverage and class histograms for images; mode coverage for 2-D mixtures.",
+        discussion: """
+            Images are compared with the 10,000 Fashion-MNIST test images through the evaluator network \
+            (make it once with `gankit evaluator train`). 2-D points are scored against their mixture \
+            with the PacGAN protocol (2,500 samples, high quality within 3 standard deviations).
+            """)
+
+    @Option(name: .customLong("run"), help: "A run folder: samples are drawn from its generator.") var runFolder: String?
+    @Option(help: "A float32 .npy of samples: [N, 1, 28, 28] in [-1, 1], or [N, 2] points with --mixture.") var samples: String?
+    @Option(help: "Samples drawn from --run (default 10,000 images or 2,500 points).") var count: Int?
+    @Option(help: "The evaluator (default: \(FashionMNISTEvaluator.defaultPath)).") var evaluator: String?
+    @Option(help: "Where to write the metrics as JSON (default: RUN/eval.json, or SAMPLES.eval.json).") var json: String?
+    @Option(help: "Seed of the noise drawn for --run and of the KID subsets.") var seed: UInt64 = 0
+    @Option(help: "A .npy of requested class labels (conditional samples): reports how many the evaluator agrees with.") var labels: String?
+    @Option(help: "The mixture of 2-D --samples: ring8 or grid25.") var mixture: String?
+    @Option(name: .customLong("data"), help: "Directory holding the Fashion-MNIST IDX files.") var directory: String?
+
+    func validate() throws {
+        guard (runFolder == nil) != (samples == nil) else { throw ValidationError("give exactly one of --run DIR and --samples FILE.npy") }
+        if let count, count < 4 { throw ValidationError("--count must be at least 4, not \(count)") }
+        if let mixture, GaussianMixture.named(mixture) == nil {
+            throw ValidationError("--mixture must be ring8 or grid25, not \(mixture)")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        let (points, source, mixtureName, defaultJSON) = try loadSamples()
+        if let mixtureName {
+            try evaluateMixture(points, mixtureName: mixtureName, source: source, jsonPath: json ?? defaultJSON, started: started)
+        } else {
+            try evaluateImages(points, source: source, jsonPath: json ?? defaultJSON, started: started)
+        }
+    }
+
+    /// The samples, where they come from, the mixture name for 2-D points, and the default JSON path.
+    private func loadSamples() throws -> (Tensor, String, String?, String) {
+        if let runFolder {
+            let generator = try TrainedGenerator(run: RunDirectory(runFolder))
+            let dataset = generator.configuration.dataset
+            if generator.sampleShape == [2] {
+                guard GaussianMixture.named(dataset) != nil else {
+                    throw MetricsError("\(runFolder) was trained on 2-D data \(dataset), which is not a known mixture (ring8, grid25)")
+                }
+                let drawn = try generator.samples(count: count ?? ModeCoverage.protocolSampleCount, seed: seed)
+                return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", dataset.lowercased(), runFolder + "/eval.json")
+            }
+            guard generator.sampleShape == FashionMNISTEvaluator.imageShape else {
+                throw MetricsError("\(runFolder) makes samples of shape \(generator.sampleShape); the evaluator measures [1, 28, 28] images")
+            }
+            if dataset != "fashion-mnist" {
+                print("note: \(runFolder) was trained on \(dataset); the metrics compare with Fashion-MNIST")
+            }
+            let drawn = try generator.samples(count: count ?? 10_000, seed: seed)
+            return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", nil, runFolder + "/eval.json")
+        }
+        let file = samples!
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw MetricsError("\(file): no such file; write samples with `gankit sample --run runs/NAME --count 10000 --out \(file)`")
+        }
+        let array = try NumpyArray(contentsOf: file)
+        guard array.elementType == .float32 || array.elementType == .float64 else {
+            throw MetricsError("\(file): the samples must be float32 (or float64), not \(array.elementType.rawValue)")
+        }
+        var tensor = array.tensor()
+        if let count, count < tensor.shape.first ?? 0 { tensor = tensor.slice(axis: 0, 0..<count) }
+        let defaultJSON = (file.hasSuffix(".npy") ? String(file.dropLast(4)) : file) + ".eval.json"
+        if tensor.rank == 2 && tensor.shape[1] == 2 {
+            guard let mixture else {
+                throw MetricsError("\(file) holds 2-D points of shape \(tensor.shape); say which mixture they imitate with --mixture ring8 or --mixture grid25")
+            }
+            return (tensor, file, mixture.lowercased(), defaultJSON)
+        }
+        return (tensor, file, nil, defaultJSON)
+    }
+
+    private func evaluateMixture(_ points: Tensor, mixtureName: String, source: String, jsonPath: String, started: Date) throws {
+        let mixture = GaussianMixture.named(mixtureName)!
+        let coverage = ModeCoverage(points: points, mixture: mixture)
+        if coverage.sampleCount != ModeCoverage.protocolSampleCount {
+            print("note: the PacGAN protocol uses \(ModeCoverage.protocolSampleCount) samples; these are \(coverage.sampleCount)")
+        }
+        print("samples: \(source)")
+        print("mixture: \(mixtureName) (\(coverage.modeCount) modes, standard deviation \(mixture.standardDeviation))")
+        print(row("modes covered", "\(coverage.coveredModes) / \(coverage.modeCount)"))
+        print(row("high-quality samples", String(format: "%.2f%%", 100 * coverage.highQualityShare)))
+        print(row("reverse KL (modes)", coverage.reverseKL.map { String(format: "%.4f", $0) } ?? "n/a (no high-quality sample)"))
+        print(row("samples per mode", coverage.modeHistogram.map(String.init).joined(separator: " ")))
+        try write(MixtureReport(source: source, mixture: mixtureName, modeCoverage: coverage,
+                                seconds: Date().timeIntervalSince(started)), to: jsonPath)
+    }
+
+    private func evaluateImages(_ images: Tensor, source: String, jsonPath: String, started: Date) throws {
+        try ImageEvaluation.validate(images, source: samples ?? source)
+        let requested = try loadLabels(count: images.shape[0])
+        let evaluatorPath = evaluator ?? FashionMNISTEvaluator.defaultPath
+        let network = try FashionMNISTEvaluator(contentsOf: evaluatorPath)
+        let (reference, cached) = try ReferenceSet.fashionMNISTTest(evaluator: network, evaluatorPath: evaluatorPath,
+                                                                  dataDirectory: directory)
+        let result = ImageEvaluation(images: images, labels: requested, evaluator: network, reference: reference, seed: seed)
+        print("samples: \(source)")
+        print("reference: \(reference.name)\(cached ? " (cached statistics)" : "")")
+        print("evaluator: \(evaluatorPath)" + (network.testAccuracy.map { String(format: " (test accuracy %.2f%%)", 100 * $0) } ?? ""))
+        print(row("FID", String(format: "%.4f", result.fid)))
+        print(row("KID", String(format: "%.6f ± %.6f (%d subsets of %d)", result.kid.mean, result.kid.standardDeviation,
+                                result.kid.subsetCount, result.kid.subsetSize)))
+        print(row("Inception score", String(format: "%.4f ± %.4f (real: %.4f)", result.inceptionScore.mean,
+                                            result.inceptionScore.standardDeviation, result.referenceInceptionScore.mean)))
+        print(row("precision / recall", String(format: "%.4f / %.4f (k = %d)", result.manifold.precision, result.manifold.recall, result.manifold.k)))
+        print(row("density / coverage", String(format: "%.4f / %.4f", result.manifold.density, result.manifold.coverage)))
+        print(row("class KL (samples‖real)", result.classDivergence.map { String(format: "%.4f", $0) } ?? "infinite"))
+        if let consistency = result.classConsistency {
+            print(row("requested class kept", String(format: "%.2f%%", 100 * consistency)))
+        }
+        print("class histogram (samples / real):")
+        for (index, name) in FashionMNIST.classNames.enumerated() {
+            print(String(format: "  %-12@ %6d  %6d", name, result.classHistogram[index], result.referenceClassHistogram[index]))
+        }
+        print(String(format: "metrics computed in %.1f s (%.1f s in all)", result.seconds, Date().timeIntervalSince(started)))
+        try write(ImageReport(source: source, metrics: result), to: jsonPath)
+    }
+
+    private func loadLabels(count: Int) throws -> [Int]? {
+        guard let labels else { return nil }
+        guard runFolder == nil else {
+            throw ValidationError("--labels goes with --samples (the requested class of each sample); \(runFolder!) holds an unconditional model")
+        }
+        let array = try NumpyArray(contentsOf: labels)
+        let values = array.elementType == .int64 || array.elementType == .uint8 ? array.integerValues() : array.floatValues().map { Int($0) }
+        guard array.shape.count == 1, values.count == count else {
+            throw MetricsError("\(labels) holds labels of shape \(array.shape); it needs one label per sample: [\(count)]")
+        }
+        guard values.allSatisfy({ (0..<FashionMNISTEvaluator.classCount).contains($0) }) else {
+            throw MetricsError("\(labels): every label must be a Fashion-MNIST class 0...9")
+        }
+        return values
+    }
+
+    private func row(_ name: String, _ value: String) -> String {
+        name.padding(toLength: 26, withPad: " ", startingAt: 0) + value
+    }
+
+    private func write(_ report: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            try encoder.encode(report).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw MetricsError("cannot write \(path): \(error.localizedDescription)")
+        }
+        print("wrote \(path)")
+    }
+}
+
+/// The JSON written for image samples.
+private struct ImageReport: Encodable {
+    let source: String
+    let metrics: ImageEvaluation
+}
+
+/// The JSON written for 2-D mixture samples.
+private struct MixtureReport: Encodable {
+    let source: String
+    let mixture: String
+    let modeCoverage: ModeCoverage
+    let seconds: Double
+}
