@@ -18,6 +18,8 @@ public final class UnconditionalGAN {
     /// One-sided label smoothing of the real target.
     public let labelSmoothing: Float
     public let latentSize: Int
+    /// Whether D's output for a sample is independent of the rest of its batch (no BatchNorm).
+    let discriminatorTakesJointBatches: Bool
 
     public init(generator: Sequential, discriminator: Sequential, optimizerG: Adam, optimizerD: Adam,
                 loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
@@ -31,6 +33,7 @@ public final class UnconditionalGAN {
         self.discriminatorSteps = discriminatorSteps
         self.labelSmoothing = labelSmoothing
         self.latentSize = latentSize
+        discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm }
     }
 
     /// Standard normal noise for `count` samples.
@@ -54,8 +57,7 @@ public final class UnconditionalGAN {
             var penaltyGenerator = rng
             var realOutput = Tensor(0), fakeOutput = Tensor(0)
             let (value, gradients) = valueAndGrad(model: D) { D in
-                realOutput = D(real)
-                fakeOutput = D(fakeForD)
+                (realOutput, fakeOutput) = self.discriminate(real, fakeForD)
                 var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
                 if let regularizer = self.regularizer {
                     total = total + regularizer.penalty({ D($0) }, real: real, fake: fakeForD, generator: &penaltyGenerator)
@@ -75,6 +77,14 @@ public final class UnconditionalGAN {
         let gradientsG = pullbackG(fakeGradient)
         optimizerG.update(G, gradients: gradientsG)
         return (lossD, valueG.scalar, realScore, fakeScore, normD, globalNorm(gradientsG))
+    }
+
+    /// D's outputs on a real and a fake batch. Without BatchNorm in D (whose batch statistics
+    /// would mix the two) both go through D as one batch: one pass, larger GEMMs.
+    func discriminate(_ real: Tensor, _ fake: Tensor) -> (real: Tensor, fake: Tensor) {
+        guard discriminatorTakesJointBatches else { return (discriminator(real), discriminator(fake)) }
+        let outputs = discriminator(Tensor.concat([real, fake], axis: 0))
+        return (outputs.slice(axis: 0, 0..<real.shape[0]), outputs.slice(axis: 0, real.shape[0]..<outputs.shape[0]))
     }
 
     /// Mean D output as a probability (logit losses) or a raw score.
