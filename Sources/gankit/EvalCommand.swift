@@ -183,7 +183,8 @@ struct EvalCommand: ParsableCommand {
         }
         print("class histogram (samples / real):")
         for (index, name) in FashionMNIST.classNames.enumerated() {
-            print(String(format: "  %-12@ %6d  %6d", name, result.classHistogram[index], result.referenceClassHistogram[index]))
+            print("  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%7d %7d", result.classHistogram[index], result.referenceClassHistogram[index]))
         }
         print(String(format: "metrics computed in %.1f s (%.1f s in all)", result.seconds, Date().timeIntervalSince(started)))
         try write(ImageReport(source: source, metrics: result), to: jsonPath)

@@ -27,6 +27,7 @@ final class EvaluatorTests: XCTestCase {
         var configuration = EvaluatorTrainingConfiguration()
         configuration.maximumSteps = 2
         configuration.batchSize = 16
+        configuration.checkImageCount = 500
         var steps = 0
         let (trained, result) = try FashionMNISTEvaluator.train(configuration) { event in
             if case .step = event { steps += 1 }
@@ -44,6 +45,21 @@ final class EvaluatorTests: XCTestCase {
         let images = randomImages(8, seed: 4)
         XCTAssertEqual(loaded.outputs(for: images).features.scalars, trained.outputs(for: images).features.scalars)
         XCTAssertEqual(loaded.outputs(for: images).probabilities.scalars, trained.outputs(for: images).probabilities.scalars)
+    }
+
+    func testFeatureNormalizationKeepsPredictions() {
+        let evaluator = FashionMNISTEvaluator(seed: 10)
+        let images = randomImages(32, seed: 11)
+        let before = evaluator.outputs(for: images)
+        let rootMeanSquare = evaluator.normalizeFeatures(on: images)
+        XCTAssertGreaterThan(rootMeanSquare, 0)
+        let after = evaluator.outputs(for: images)
+        let squares = after.features.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+        XCTAssertEqual(squares / Double(after.features.count), 1, accuracy: 1e-4)
+        for (a, b) in zip(after.probabilities.scalars, before.probabilities.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        for (a, b) in zip(after.features.scalars, before.features.scalars) {
+            XCTAssertEqual(Double(a), Double(b) / rootMeanSquare, accuracy: 1e-4)
+        }
     }
 
     func testMissingEvaluatorNamesTheCommandThatMakesIt() throws {

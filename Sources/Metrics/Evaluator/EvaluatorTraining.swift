@@ -19,6 +19,9 @@ public struct EvaluatorTrainingConfiguration: Sendable, Equatable {
     public var dataDirectory: String?
     /// Stop after this many steps in total (nil: all epochs); for tests of the save/load path.
     public var maximumSteps: Int?
+    /// Images used to measure the accuracy (the first of the test set) and to normalize the
+    /// features (the first of the training set); nil: 10,000 of each. Fewer only for quick checks.
+    public var checkImageCount: Int?
 
     public init() {}
 }
@@ -83,11 +86,13 @@ extension FashionMNISTEvaluator {
                 step += 1
                 progress(.step(epoch: epoch + 1, step: step, totalSteps: totalSteps, loss: lossValue))
             }
-            accuracy = evaluator.accuracy(on: testSet)
+            accuracy = evaluator.accuracy(on: testSet, limit: configuration.checkImageCount)
             progress(.epochFinished(epoch: epoch + 1, testAccuracy: accuracy, seconds: Date().timeIntervalSince(epochStarted)))
         }
-        if step < plannedSteps { accuracy = evaluator.accuracy(on: testSet) }
+        if step < plannedSteps { accuracy = evaluator.accuracy(on: testSet, limit: configuration.checkImageCount) }
         network.eval()
+        let calibrationImages = trainingSet.samples(at: Array(0..<min(trainingSet.count, configuration.checkImageCount ?? Self.calibrationImageCount)))
+        let rootMeanSquare = evaluator.normalizeFeatures(on: calibrationImages)
         let seconds = Date().timeIntervalSince(started)
         let metadata = [
             "test_accuracy": String(format: "%.4f", accuracy),
@@ -97,23 +102,55 @@ extension FashionMNISTEvaluator {
             "learning_rate": String(configuration.learningRate),
             "seed": String(configuration.seed),
             "training_seconds": String(format: "%.1f", seconds),
-            "dataset": "fashion-mnist (60,000 training images; accuracy on the 10,000 test images)",
+            "feature_rms_before_normalization": String(format: "%.6g", rootMeanSquare),
+            "test_images": String(min(testSet.count, configuration.checkImageCount ?? testSet.count)),
+            "dataset": "fashion-mnist",
         ]
         return (evaluator, EvaluatorTrainingResult(testAccuracy: accuracy, seconds: seconds, metadata: metadata))
     }
 
-    /// The share of `dataset`'s images whose most probable class is their label.
-    public func accuracy(on dataset: some Dataset) -> Double {
-        guard dataset.count > 0 else { return 0 }
+    /// Number of training images whose features set the feature scale.
+    public static let calibrationImageCount = 10_000
+
+    /// Rescales the network so that the features of `images` have a root mean square of 1
+    /// per dimension, without changing its predictions: the feature layer's weight and bias
+    /// are divided by the current root mean square r (a ReLU commutes with a positive scale)
+    /// and the classifier's weight is multiplied by r. Returns r. Training ends with this on
+    /// the first 10,000 training images, so distances in feature space, FID and the KID kernel
+    /// (x·y/d + 1)³ work on unit-scale features, as Inception features are.
+    @discardableResult
+    public func normalizeFeatures(on images: Tensor) -> Double {
+        let features = outputs(for: images).features
+        let count = features.count
+        var sum = 0.0
+        let values = features.storage.base
+        for index in 0..<count { sum += Double(values[index]) * Double(values[index]) }
+        let rootMeanSquare = (sum / Double(max(count, 1))).squareRoot()
+        guard rootMeanSquare > 0, rootMeanSquare.isFinite else { return rootMeanSquare }
+        let scale = Float(1 / rootMeanSquare)
+        let featureLayer = String(Self.featureLayerCount - 2), classifier = String(network.layers.count - 1)
+        network.update([
+            featureLayer + ".weight": network.parameter(named: featureLayer + ".weight") * scale,
+            featureLayer + ".bias": network.parameter(named: featureLayer + ".bias") * scale,
+            classifier + ".weight": network.parameter(named: classifier + ".weight") / scale,
+        ])
+        return rootMeanSquare
+    }
+
+    /// The share of `dataset`'s images (the first `limit` of them, or all) whose most
+    /// probable class is their label.
+    public func accuracy(on dataset: some Dataset, limit: Int? = nil) -> Double {
+        let total = min(dataset.count, limit ?? dataset.count)
+        guard total > 0 else { return 0 }
         let chunk = 2_000
         var correct = 0
         var start = 0
-        while start < dataset.count {
-            let indices = Array(start..<min(dataset.count, start + chunk))
+        while start < total {
+            let indices = Array(start..<min(total, start + chunk))
             let predicted = outputs(for: dataset.samples(at: indices)).predictedClasses
             correct += zip(predicted, dataset.labels(at: indices)).filter { $0 == $1 }.count
             start += chunk
         }
-        return Double(correct) / Double(dataset.count)
+        return Double(correct) / Double(total)
     }
 }

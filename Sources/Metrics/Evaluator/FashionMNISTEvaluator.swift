@@ -12,7 +12,9 @@ import TensorCore
 /// 4 Conv2d(32, 64, k3, p1) · 5 BatchNorm2d(64) · 6 ReLU · 7 MaxPool2d(2) · 8 Flatten ·
 /// 9 Linear(3136, 128) · 10 ReLU (features) · 11 Dropout(0.3) · 12 Linear(128, 10) (logits).
 ///
-/// Inputs are `[N, 1, 28, 28]` images in [-1, 1], the GANKit sample convention.
+/// Inputs are `[N, 1, 28, 28]` images in [-1, 1], the GANKit sample convention. Training ends
+/// by rescaling layers 9 and 12 so that the features of training images have a root mean
+/// square of 1 per dimension (see `normalizeFeatures(on:)`).
 public final class FashionMNISTEvaluator {
     /// Dimension of the feature space (the penultimate layer).
     public static let featureSize = 128
