@@ -83,10 +83,19 @@ final class TrainerTests: XCTestCase {
         let outcome = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: false)
             .train(shouldStop: { calls += 1; return calls > 13 })
         XCTAssertEqual(outcome, .interrupted(step: 13))
+        // A line logged after the checkpoint (as by a crash) is dropped on resume, not repeated.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: interruptedRun.metricsPath))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"epoch":2,"fakeScore":0,"gradientNormD":0,"gradientNormG":0,"imagesPerSecond":1,"lossD":0,"lossG":0,"realScore":0,"step":14}"#.utf8 + [10]))
+        try handle.close()
         let continued = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: true)
         XCTAssertEqual(continued.step, 13)
         try continued.train()
         XCTAssertEqual(weights(continued), weights(straight), "interrupt + resume must equal one run")
+        let steps = try String(contentsOfFile: interruptedRun.metricsPath, encoding: .utf8).split(separator: "\n").map { line in
+            try JSONDecoder().decode(StepMetrics.self, from: Data(line.utf8)).step
+        }
+        XCTAssertEqual(steps, Array(1...20), "each step logged once")
     }
 
     func testRunFolderContents() throws {

@@ -4,9 +4,21 @@ import Foundation
 public final class MetricsLog {
     private let handle: FileHandle
 
-    /// Opens `path` for appending, creating it when missing.
-    public init(path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) {
+    /// Opens `path` for appending, creating it when missing. Lines of steps after
+    /// `resumingAfter` (logged by a run that stopped after its last checkpoint) are dropped
+    /// first, so a resumed run does not log those steps twice.
+    public init(path: String, resumingAfter lastStep: Int = 0) throws {
+        if let existing = FileManager.default.contents(atPath: path) {
+            let decoder = JSONDecoder()
+            let lines = existing.split(separator: UInt8(ascii: "\n"))
+            let kept = lines.filter { line in
+                (try? decoder.decode(StepMetrics.self, from: Data(line))).map { $0.step <= lastStep } ?? true
+            }
+            if kept.count < lines.count {
+                let text = kept.map { Data($0) + Data([UInt8(ascii: "\n")]) }.reduce(Data(), +)
+                try text.write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
+        } else {
             FileManager.default.createFile(atPath: path, contents: nil)
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {

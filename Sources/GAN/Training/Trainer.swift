@@ -97,7 +97,7 @@ public final class Trainer {
     /// `TrainingError.nonFiniteLoss` and leaves the last checkpoint as it was.
     @discardableResult
     public func train(shouldStop: () -> Bool = { false }, observer: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
-        let metricsLog = try MetricsLog(path: run.metricsPath)
+        let metricsLog = try MetricsLog(path: run.metricsPath, resumingAfter: step)
         let tensorBoard = try TensorBoardWriter(directory: run.path)
         observer(.started(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, firstStep: step))
         while step < totalSteps {
