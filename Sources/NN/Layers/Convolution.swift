@@ -10,11 +10,8 @@ public final class Conv2d: Module {
                 "Conv2d: channels \(inputChannels) -> \(outputChannels) not divisible by \(groups) groups")
         geometry = ConvolutionGeometry(stride: (stride, stride), padding: (padding, padding), dilation: (dilation, dilation), groups: groups)
         super.init()
-        let shape = [outputChannels, inputChannels / groups, kernelSize, kernelSize]
-        registerParameter("weight", Initializer.pytorchDefault.make(shape, generator: &generator))
-        if bias {
-            registerParameter("bias", Initializer.pytorchDefaultBias(fanIn: Initializer.fans(shape).in).make([outputChannels], generator: &generator))
-        }
+        registerConvolutionParameters(weightShape: [outputChannels, inputChannels / groups, kernelSize, kernelSize],
+                                      biasCount: bias ? outputChannels : nil, generator: &generator)
     }
 
     public override func callAsFunction(_ input: Tensor) -> Tensor {
@@ -34,15 +31,24 @@ public final class ConvTranspose2d: Module {
         geometry = ConvolutionGeometry(stride: (stride, stride), padding: (padding, padding), dilation: (dilation, dilation), groups: groups)
         self.outputPadding = outputPadding
         super.init()
-        let shape = [inputChannels, outputChannels / groups, kernelSize, kernelSize]
-        registerParameter("weight", Initializer.pytorchDefault.make(shape, generator: &generator))
-        if bias {
-            registerParameter("bias", Initializer.pytorchDefaultBias(fanIn: Initializer.fans(shape).in).make([outputChannels], generator: &generator))
-        }
+        registerConvolutionParameters(weightShape: [inputChannels, outputChannels / groups, kernelSize, kernelSize],
+                                      biasCount: bias ? outputChannels : nil, generator: &generator)
     }
 
     public override func callAsFunction(_ input: Tensor) -> Tensor {
         input.convTranspose2d(weight: effectiveWeight(), bias: optionalParameter("bias"), geometry: geometry,
                               outputPadding: (outputPadding, outputPadding))
+    }
+}
+
+extension Module {
+    /// Registers a convolution's `weight` and optional `bias` with PyTorch's default
+    /// initialization (both bounded by the weight's fan-in).
+    fileprivate func registerConvolutionParameters(weightShape: [Int], biasCount: Int?, generator: inout RandomGenerator) {
+        registerParameter("weight", Initializer.pytorchDefault.make(weightShape, generator: &generator))
+        if let biasCount {
+            let bound = Initializer.pytorchDefaultBias(fanIn: Initializer.fans(weightShape).in)
+            registerParameter("bias", bound.make([biasCount], generator: &generator))
+        }
     }
 }
