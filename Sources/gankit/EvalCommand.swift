@@ -170,7 +170,7 @@ struct EvalCommand: ParsableCommand {
         print("samples: \(source)")
         print("reference: \(reference.name)\(cached ? " (cached statistics)" : "")")
         print("evaluator: \(evaluatorPath)" + (network.testAccuracy.map { String(format: " (test accuracy %.2f%%)", 100 * $0) } ?? ""))
-        print(row("FID", String(format: "%.4f", result.fid)))
+        print(row("FID", String(format: abs(result.fid) < 1e-3 ? "%.2e" : "%.4f", result.fid)))
         print(row("KID", String(format: "%.6f ± %.6f (%d subsets of %d)", result.kid.mean, result.kid.standardDeviation,
                                 result.kid.subsetCount, result.kid.subsetSize)))
         print(row("Inception score", String(format: "%.4f ± %.4f (real: %.4f)", result.inceptionScore.mean,
@@ -212,7 +212,7 @@ struct EvalCommand: ParsableCommand {
 
     private func write(_ report: some Encodable, to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             try encoder.encode(report).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -14,25 +14,6 @@ import scipy
 from scipy import linalg
 from scipy.spatial.distance import cdist
 
-rng = np.random.default_rng(20240611)
-count, dimension, classes = 500, 16, 10
-
-# Two correlated Gaussian feature sets that differ in mean and covariance.
-mixing_real = rng.normal(size=(dimension, dimension)) / np.sqrt(dimension)
-mixing_generated = mixing_real + 0.3 * rng.normal(size=(dimension, dimension)) / np.sqrt(dimension)
-real = (rng.normal(size=(count, dimension)) @ mixing_real + 0.5).astype(np.float32)
-generated = (rng.normal(size=(count, dimension)) @ mixing_generated * 1.2 + 0.7).astype(np.float32)
-
-logits = rng.normal(size=(count, classes)) * 3.0
-logits[:, 0] += 1.5  # a class bias, so the score is not at its maximum
-probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-probabilities = (probabilities / probabilities.sum(axis=1, keepdims=True)).astype(np.float32)
-
-subset_count, subset_size = 10, 100
-real_subsets = np.stack([rng.choice(count, subset_size, replace=False) for _ in range(subset_count)]).astype(np.int64)
-generated_subsets = np.stack([rng.choice(count, subset_size, replace=False) for _ in range(subset_count)]).astype(np.int64)
-
-
 def frechet_distance(a, b):
     a, b = a.astype(np.float64), b.astype(np.float64)
     mu1, mu2 = a.mean(axis=0), b.mean(axis=0)
@@ -88,26 +69,50 @@ def inception_score(p, splits=10):
     return float(np.mean(scores)), float(np.std(scores))
 
 
-kid_mean, kid_std = kernel_distance(real, generated, real_subsets, generated_subsets)
-is_mean, is_std = inception_score(probabilities)
-reference = {
-    "fid": frechet_distance(real, generated),
-    "fid_real_real": frechet_distance(real, real),
-    "kid_mean": kid_mean,
-    "kid_std": kid_std,
-    "inception_score_mean": is_mean,
-    "inception_score_std": is_std,
-    **manifold_metrics(real, generated, k=3),
-    "k": 3,
-    "numpy": np.__version__,
-    "scipy": scipy.__version__,
-}
-np.save("real_features.npy", real)
-np.save("generated_features.npy", generated)
-np.save("probabilities.npy", probabilities)
-np.save("kid_real_subsets.npy", real_subsets)
-np.save("kid_generated_subsets.npy", generated_subsets)
-with open("reference.json", "w") as f:
-    json.dump(reference, f, indent=2, sort_keys=True)
-    f.write("\n")
-print(json.dumps(reference, indent=2, sort_keys=True))
+def main():
+    rng = np.random.default_rng(20240611)
+    count, dimension, classes = 500, 16, 10
+
+    # Two correlated Gaussian feature sets that differ in mean and covariance.
+    mixing_real = rng.normal(size=(dimension, dimension)) / np.sqrt(dimension)
+    mixing_generated = mixing_real + 0.3 * rng.normal(size=(dimension, dimension)) / np.sqrt(dimension)
+    real = (rng.normal(size=(count, dimension)) @ mixing_real + 0.5).astype(np.float32)
+    generated = (rng.normal(size=(count, dimension)) @ mixing_generated * 1.2 + 0.7).astype(np.float32)
+
+    logits = rng.normal(size=(count, classes)) * 3.0
+    logits[:, 0] += 1.5  # a class bias, so the score is not at its maximum
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities = (probabilities / probabilities.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    subset_count, subset_size = 10, 100
+    real_subsets = np.stack([rng.choice(count, subset_size, replace=False) for _ in range(subset_count)]).astype(np.int64)
+    generated_subsets = np.stack([rng.choice(count, subset_size, replace=False) for _ in range(subset_count)]).astype(np.int64)
+
+
+    kid_mean, kid_std = kernel_distance(real, generated, real_subsets, generated_subsets)
+    is_mean, is_std = inception_score(probabilities)
+    reference = {
+        "fid": frechet_distance(real, generated),
+        "fid_real_real": frechet_distance(real, real),
+        "kid_mean": kid_mean,
+        "kid_std": kid_std,
+        "inception_score_mean": is_mean,
+        "inception_score_std": is_std,
+        **manifold_metrics(real, generated, k=3),
+        "k": 3,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+    }
+    np.save("real_features.npy", real)
+    np.save("generated_features.npy", generated)
+    np.save("probabilities.npy", probabilities)
+    np.save("kid_real_subsets.npy", real_subsets)
+    np.save("kid_generated_subsets.npy", generated_subsets)
+    with open("reference.json", "w") as f:
+        json.dump(reference, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print(json.dumps(reference, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
