@@ -76,7 +76,7 @@ struct EvalCommand: ParsableCommand {
 
     @Option(name: .customLong("run"), help: "A run folder: samples are drawn from its generator.") var runFolder: String?
     @Option(help: "A float32 .npy of samples: [N, 1, 28, 28] in [-1, 1], or [N, 2] points with --mixture.") var samples: String?
-    @Option(help: "Samples drawn from --run (default 10,000 images or 2,500 points).") var count: Int?
+    @Option(help: "Samples drawn from --run (default 10,000 images or 2,500 points), or the first N of --samples.") var count: Int?
     @Option(help: "The evaluator (default: \(FashionMNISTEvaluator.defaultPath)).") var evaluator: String?
     @Option(help: "Where to write the metrics as JSON (default: RUN/eval.json, or SAMPLES.eval.json).") var json: String?
     @Option(help: "Seed of the noise drawn for --run and of the KID subsets.") var seed: UInt64 = 0
