@@ -28,7 +28,7 @@ run: build
 	@echo "samples: $(RUN)/samples.png (grid), $(RUN)/samples.npy; per-epoch grids in $(RUN)/samples/"
 
 test: deps
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) test -c release -Xswiftc -enable-testing --disable-swift-testing
 
 bench: build
 	$(GANKIT) bench ops
