@@ -126,17 +126,3 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertNoThrow(try ImageEvaluation.validate(Tensor.full([10, 1, 28, 28], -1), source: "s.npy"))
     }
 }
-
-/// The untraced pooling path against TensorCore's differentiable `maxPool2d`.
-final class MaxPoolingTests: XCTestCase {
-    func testFastPathMatchesMaxPool2d() {
-        var generator = RandomGenerator(seed: 12)
-        let input = Tensor.randn([3, 4, 28, 28], generator: &generator)
-        XCTAssertEqual(MaxPooling(2)(input).scalars, input.maxPool2d(kernelSize: 2).scalars)
-        let odd = Tensor.randn([2, 3, 7, 9], generator: &generator)
-        XCTAssertEqual(MaxPooling(2)(odd).shape, odd.maxPool2d(kernelSize: 2).shape)
-        XCTAssertEqual(MaxPooling(2)(odd).scalars, odd.maxPool2d(kernelSize: 2).scalars)
-        let traced = grad { (x: Tensor) in MaxPooling(2)(x).sum() }(input)
-        XCTAssertEqual(traced.scalars.reduce(0, +), Float(3 * 4 * 14 * 14))
-    }
-}

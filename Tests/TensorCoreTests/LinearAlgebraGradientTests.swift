@@ -67,6 +67,11 @@ final class LinearAlgebraGradientTests: XCTestCase {
     func testPoolingAndResamplingValues() {
         let x = Tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], shape: [1, 1, 4, 4])
         XCTAssertEqual(x.maxPool2d(kernelSize: 2).scalars, [6, 8, 14, 16])
+        XCTAssertEqual(x.maxPool2d(kernelSize: 3, stride: 2, padding: 1).scalars, [6, 8, 14, 16])
+        XCTAssertEqual(x.maxPool2d(kernelSize: 3, stride: 1).scalars, [11, 12, 15, 16])
+        // Traced or not, the values are the same; traced, the gradient goes to each winner.
+        XCTAssertEqual(grad { (x: Tensor) in x.maxPool2d(kernelSize: 2).sum() }(x).scalars,
+                       [0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1])
         XCTAssertEqual(x.avgPool2d(kernelSize: 2).scalars, [3.5, 5.5, 11.5, 13.5])
         XCTAssertEqual(Tensor([1, 2], shape: [1, 1, 1, 2]).upsample(scale: 2).scalars, [1, 1, 2, 2, 1, 1, 2, 2])
         // PyTorch: F.interpolate(torch.tensor([[[[1., 3.]]]]), scale_factor=2, mode="bilinear") -> 1, 1.5, 2.5, 3 on each row.

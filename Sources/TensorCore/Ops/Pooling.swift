@@ -10,36 +10,44 @@ extension Tensor {
     }
 
     /// The maximum of each `kernelSize` x `kernelSize` window; padding never wins. The
-    /// gradient goes to the first maximal element of each window.
+    /// gradient goes to the first maximal element of each window (the positions are kept only
+    /// while a gradient transform traces this tensor).
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
         require(rank == 4, "maxPool2d: input \(shape) must be NCHW")
         let stride = stride ?? kernelSize
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        require(padding * 2 <= kernelSize, "maxPool2d: padding \(padding) exceeds half the kernel \(kernelSize)")
+        require(kernelSize >= 1 && stride >= 1 && padding * 2 <= kernelSize,
+                "maxPool2d: kernel \(kernelSize), stride \(stride) and padding \(padding) are invalid (padding at most half the kernel)")
         let oh = (h + 2 * padding - kernelSize) / stride + 1, ow = (w + 2 * padding - kernelSize) / stride + 1
         require(oh > 0 && ow > 0, "maxPool2d: kernel \(kernelSize) larger than input \(shape)")
-        var winners = [Int](repeating: 0, count: n * c * oh * ow)
-        let p = storage.base
-        for plane in 0..<(n * c) {
-            let base = plane * h * w
-            for i in 0..<oh {
-                for j in 0..<ow {
-                    var best = -1
-                    var bestValue = -Float.infinity
-                    for ki in 0..<kernelSize {
-                        let y = i * stride - padding + ki
-                        guard y >= 0 && y < h else { continue }
-                        for kj in 0..<kernelSize {
-                            let x = j * stride - padding + kj
-                            guard x >= 0 && x < w else { continue }
-                            let index = base + y * w + x
-                            if best < 0 || p[index] > bestValue { best = index; bestValue = p[index] }
+        let traced = Tracing.isRecording && node != nil
+        var winners = [Int](repeating: 0, count: traced ? n * c * oh * ow : 0)
+        let source = storage.base
+        let result = winners.withUnsafeMutableBufferPointer { winnerBuffer in
+            let winnerBase = traced ? winnerBuffer.baseAddress : nil  // an empty array may still have an address
+            return Tensor(shape: [n, c, oh, ow]) { out in
+                Parallel.forEachChunk(n * c, costPerItem: h * w) { planes in
+                    for plane in planes {
+                        let base = plane * h * w
+                        for i in 0..<oh {
+                            let rows = Swift.max(0, i * stride - padding)..<Swift.min(h, i * stride - padding + kernelSize)
+                            for j in 0..<ow {
+                                let columns = Swift.max(0, j * stride - padding)..<Swift.min(w, j * stride - padding + kernelSize)
+                                var best = base + rows.lowerBound * w + columns.lowerBound
+                                for y in rows {
+                                    for x in columns where source[base + y * w + x] > source[best] { best = base + y * w + x }
+                                }
+                                let position = (plane * oh + i) * ow + j
+                                out[position] = source[best]
+                                winnerBase?[position] = best
+                            }
                         }
                     }
-                    winners[(plane * oh + i) * ow + j] = best
                 }
             }
         }
-        return gatherFlat(winners, shape: [n, c, oh, ow])
+        guard traced else { return result }
+        let inputShape = shape
+        return result.recorded("maxPool2d", [self]) { g, _ in [g.scatterAddFlat(winners, shape: inputShape)] }
     }
 }
