@@ -83,10 +83,11 @@ final class TrainerTests: XCTestCase {
         let outcome = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: false)
             .train(shouldStop: { calls += 1; return calls > 13 })
         XCTAssertEqual(outcome, .interrupted(step: 13))
-        // A line logged after the checkpoint (as by a crash) is dropped on resume, not repeated.
+        // Lines logged after the checkpoint (whole or cut short by a crash) are dropped on resume.
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: interruptedRun.metricsPath))
         handle.seekToEndOfFile()
         handle.write(Data(#"{"epoch":2,"fakeScore":0,"gradientNormD":0,"gradientNormG":0,"imagesPerSecond":1,"lossD":0,"lossG":0,"realScore":0,"step":14}"#.utf8 + [10]))
+        handle.write(Data(#"{"epoch":2,"fakeSc"#.utf8))  // a line cut short by a crash
         try handle.close()
         let continued = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: true)
         XCTAssertEqual(continued.step, 13)

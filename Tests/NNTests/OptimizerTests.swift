@@ -39,10 +39,15 @@ final class OptimizerTests: XCTestCase {
         let first = Adam(learningRate: 0.01)
         for g in gradients.prefix(2) { first.update(resumed, gradients: ["weight": g]) }
         let second = Adam(learningRate: 0.01)
-        try second.loadState(first.stateTensors())
+        try second.loadState(first.stateTensors(), for: resumed)
         for g in gradients.suffix(2) { second.update(resumed, gradients: ["weight": g]) }
         XCTAssertEqual(straight.parameter("weight").scalars, resumed.parameter("weight").scalars)
-        XCTAssertThrowsError(try second.loadState([:]))
+        XCTAssertThrowsError(try second.loadState([:], for: resumed))
+        XCTAssertThrowsError(try second.loadState(["step": Tensor(.nan)], for: resumed))
+        XCTAssertThrowsError(try second.loadState(["step": Tensor(1), "exp_avg.weight": Tensor.zeros([2])], for: resumed)) { error in
+            XCTAssertTrue("\(error)".contains("has shape [2]; the parameter has [2, 3]"), "\(error)")
+        }
+        XCTAssertThrowsError(try second.loadState(["step": Tensor(1), "exp_avg.bias": Tensor.zeros([2, 3])], for: resumed))
     }
 
     func testSchedulesClippingAndMovingAverage() {

@@ -63,5 +63,8 @@ final class ElementwiseGradientTests: XCTestCase {
         Check.assertClose((Tensor([1, 2, 3]) .> 1.5).scalars, [0, 1, 1], "greater")
         XCTAssertEqual(Tensor([1000, -1000]).softplus().scalars, [1000, 0])
         XCTAssertEqual(Tensor([1000, -1000]).sigmoid().scalars, [1, 0])
+        XCTAssertEqual(Tensor([-.infinity, 2]).relu().scalars, [0, 2], "relu(-inf) is 0, as PyTorch")
+        XCTAssertEqual((Tensor.zeros([0, 3]) + Tensor.zeros([1, 3])).shape, [0, 3], "empty broadcasts compute nothing")
+        XCTAssertEqual(Tensor.where(Tensor.zeros([0, 1]), Tensor.zeros([1, 3]), Tensor.zeros([3])).shape, [0, 3])
     }
 }

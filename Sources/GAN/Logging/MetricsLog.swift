@@ -11,10 +11,11 @@ public final class MetricsLog {
         if let existing = FileManager.default.contents(atPath: path) {
             let decoder = JSONDecoder()
             let lines = existing.split(separator: UInt8(ascii: "\n"))
+            // Keep whole lines of steps up to the checkpoint; a line cut short by a crash goes too.
             let kept = lines.filter { line in
-                (try? decoder.decode(StepMetrics.self, from: Data(line))).map { $0.step <= lastStep } ?? true
+                (try? decoder.decode(StepMetrics.self, from: Data(line))).map { $0.step <= lastStep } ?? false
             }
-            if kept.count < lines.count {
+            if kept.count < lines.count || existing.last.map({ $0 != UInt8(ascii: "\n") }) ?? false {
                 let text = kept.map { Data($0) + Data([UInt8(ascii: "\n")]) }.reduce(Data(), +)
                 try text.write(to: URL(fileURLWithPath: path), options: .atomic)
             }
@@ -30,12 +31,17 @@ public final class MetricsLog {
 
     deinit { try? handle.close() }
 
-    /// Appends one step's metrics.
-    public func append(_ metrics: StepMetrics) {
+    /// Appends one step's metrics (a step with non-finite values is not logged: JSON cannot
+    /// hold them, and training stops on them).
+    public func append(_ metrics: StepMetrics) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard var line = try? encoder.encode(metrics) else { return }
         line.append(UInt8(ascii: "\n"))
-        handle.write(line)
+        do {
+            try handle.write(contentsOf: line)
+        } catch {
+            throw TrainingError.invalidConfiguration("cannot append to the metrics log: \(error.localizedDescription)")
+        }
     }
 }

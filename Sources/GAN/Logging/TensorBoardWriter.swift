@@ -11,7 +11,14 @@ public final class TensorBoardWriter {
     /// Creates a new event file in `directory`.
     public init(directory: String) throws {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
-        path = directory + "/events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host).gankit"
+        // A new file each time: a resumed run never truncates an earlier one.
+        let stem = directory + "/events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host)"
+        var candidate = stem + ".gankit", number = 1
+        while FileManager.default.fileExists(atPath: candidate) {
+            number += 1
+            candidate = stem + ".\(number).gankit"
+        }
+        path = candidate
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw TrainingError.invalidConfiguration("cannot create the TensorBoard file \(path)")
         }
@@ -19,13 +26,13 @@ public final class TensorBoardWriter {
         var event = ProtocolBuffer()
         event.double(1, Date().timeIntervalSince1970)
         event.bytes(3, Array("brain.Event:2".utf8))
-        write(event)
+        try write(event)
     }
 
     deinit { try? handle.close() }
 
     /// Logs scalars at a step.
-    public func scalars(_ values: [(name: String, value: Double)], step: Int) {
+    public func scalars(_ values: [(name: String, value: Double)], step: Int) throws {
         var summary = ProtocolBuffer()
         for (name, value) in values {
             var entry = ProtocolBuffer()
@@ -33,11 +40,11 @@ public final class TensorBoardWriter {
             entry.float(2, Float(value))
             summary.bytes(1, entry.data)
         }
-        write(summaryEvent(summary, step: step))
+        try write(summaryEvent(summary, step: step))
     }
 
     /// Logs a PNG image at a step.
-    public func image(_ name: String, png: [UInt8], height: Int, width: Int, channels: Int, step: Int) {
+    public func image(_ name: String, png: [UInt8], height: Int, width: Int, channels: Int, step: Int) throws {
         var image = ProtocolBuffer()
         image.varint(1, UInt64(height))
         image.varint(2, UInt64(width))
@@ -48,7 +55,7 @@ public final class TensorBoardWriter {
         entry.bytes(4, image.data)
         var summary = ProtocolBuffer()
         summary.bytes(1, entry.data)
-        write(summaryEvent(summary, step: step))
+        try write(summaryEvent(summary, step: step))
     }
 
     private func summaryEvent(_ summary: ProtocolBuffer, step: Int) -> ProtocolBuffer {
@@ -59,14 +66,18 @@ public final class TensorBoardWriter {
         return event
     }
 
-    private func write(_ event: ProtocolBuffer) {
+    private func write(_ event: ProtocolBuffer) throws {
         var record: [UInt8] = []
         let length = withUnsafeBytes(of: UInt64(event.data.count).littleEndian, Array.init)
         record += length
         record += withUnsafeBytes(of: CRC32C.masked(length).littleEndian, Array.init)
         record += event.data
         record += withUnsafeBytes(of: CRC32C.masked(event.data).littleEndian, Array.init)
-        handle.write(Data(record))
+        do {
+            try handle.write(contentsOf: Data(record))
+        } catch {
+            throw TrainingError.invalidConfiguration("cannot write the TensorBoard file \(path): \(error.localizedDescription)")
+        }
     }
 }
 

@@ -65,18 +65,21 @@ public final class UnconditionalGAN {
                 return total
             }
             rng = penaltyGenerator
-            optimizerD.update(D, gradients: gradients)
             lossD += value.scalar / Float(discriminatorSteps)
             normD = globalNorm(gradients)
             realScore = score(realOutput)
             fakeScore = score(fakeOutput)
+            // Never apply a non-finite update: the caller stops on the returned values.
+            guard lossD.isFinite, normD.isFinite else { return (lossD, .nan, realScore, fakeScore, normD, .nan) }
+            optimizerD.update(D, gradients: gradients)
         }
         // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
         // weights get no gradients), pulled back through G.
         let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in self.loss.generatorLoss(fake: D(x)) }(fake)
         let gradientsG = pullbackG(fakeGradient)
-        optimizerG.update(G, gradients: gradientsG)
-        return (lossD, valueG.scalar, realScore, fakeScore, normD, globalNorm(gradientsG))
+        let normG = globalNorm(gradientsG)
+        if valueG.scalar.isFinite && normG.isFinite { optimizerG.update(G, gradients: gradientsG) }
+        return (lossD, valueG.scalar, realScore, fakeScore, normD, normG)
     }
 
     /// D's outputs on a real and a fake batch. Without BatchNorm in D (whose batch statistics

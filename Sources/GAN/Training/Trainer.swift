@@ -110,8 +110,9 @@ public final class Trainer {
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
                 let result = model.step(real: batch.samples, generator: &noiseGenerator)
-                guard result.lossD.isFinite, result.lossG.isFinite else {
-                    throw TrainingError.nonFiniteLoss(step: step + 1, detail: "lossD \(result.lossD), lossG \(result.lossG)")
+                guard result.lossD.isFinite, result.lossG.isFinite, result.normD.isFinite, result.normG.isFinite else {
+                    throw TrainingError.nonFiniteLoss(step: step + 1, detail: "lossD \(result.lossD), lossG \(result.lossG), "
+                                                      + "gradient norms \(result.normD) and \(result.normG)")
                 }
                 step += 1
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -119,8 +120,8 @@ public final class Trainer {
                                           realScore: result.realScore, fakeScore: result.fakeScore,
                                           gradientNormD: result.normD, gradientNormG: result.normG,
                                           imagesPerSecond: Double(configuration.batchSize) / seconds)
-                metricsLog.append(metrics)
-                tensorBoard.scalars(metrics.scalars, step: step)
+                try metricsLog.append(metrics)
+                try tensorBoard.scalars(metrics.scalars, step: step)
                 observer(.step(metrics))
                 let epochDone = step % stepsPerEpoch == 0
                 if epochDone || step == totalSteps {
@@ -142,7 +143,7 @@ public final class Trainer {
         let picture = SamplePictures.png(samples, means: GaussianMixture.named(configuration.dataset)?.means ?? [])
         let path = "\(run.samplesPath)/\(name).png"
         try picture.write(to: path)
-        tensorBoard.image("samples", png: picture.encoded(), height: picture.height, width: picture.width,
+        try tensorBoard.image("samples", png: picture.encoded(), height: picture.height, width: picture.width,
                           channels: picture.channels, step: step)
         return path
     }
@@ -197,8 +198,12 @@ public final class Trainer {
         }
         try model.generator.load(section("G."), source: path)
         try model.discriminator.load(section("D."), source: path)
-        try model.optimizerG.loadState(section("optimizerG."))
-        try model.optimizerD.loadState(section("optimizerD."))
+        do {
+            try model.optimizerG.loadState(section("optimizerG."), for: model.generator)
+            try model.optimizerD.loadState(section("optimizerD."), for: model.discriminator)
+        } catch let error as CheckpointError {
+            throw CheckpointError.invalid("\(path): \(error)")
+        }
         noiseGenerator = try generatorState("noise_generator")
         for (name, dropout) in dropoutLayers { dropout.generator = try generatorState("dropout_generator.\(name)") }
         step = savedStep

@@ -90,8 +90,9 @@ public enum SafeTensors {
                 let (product, o) = acc.0.multipliedReportingOverflow(by: size)
                 return (product, acc.1 || o)
             }
-            guard !overflow, count * type.byteCount == end - begin else {
-                throw fail("entry \(name) of shape \(shape) and dtype \(typeName) needs \(count * type.byteCount) bytes, has \(end - begin)")
+            let (byteCount, bytesOverflow) = count.multipliedReportingOverflow(by: type.byteCount)
+            guard !overflow, !bytesOverflow, byteCount == end - begin else {
+                throw fail("entry \(name) of shape \(shape) and dtype \(typeName) does not fit its \(end - begin) bytes")
             }
             ranges.append((begin, end, name))
             contents.tensors[name] = convert(bytes, from: dataStart + begin, count: count, type: type, shape: shape)

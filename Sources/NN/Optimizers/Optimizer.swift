@@ -11,8 +11,9 @@ public protocol Optimizer: AnyObject {
     func update(_ model: Module, gradients: [String: Tensor])
     /// The state as named tensors (`exp_avg.0.weight`, ...) plus the step count.
     func stateTensors() -> [String: Tensor]
-    /// Restores the state written by `stateTensors`.
-    func loadState(_ tensors: [String: Tensor]) throws
+    /// Restores the state written by `stateTensors` for `model`'s parameters, after checking
+    /// that every buffer belongs to a trainable parameter of the same shape.
+    func loadState(_ tensors: [String: Tensor], for model: Module) throws
 }
 
 /// Per-parameter buffers and the step counter shared by the optimizers.
@@ -30,16 +31,26 @@ public class OptimizerState {
         return result
     }
 
-    public func loadState(_ tensors: [String: Tensor]) throws {
-        guard let stepTensor = tensors["step"], stepTensor.count == 1 else {
-            throw CheckpointError.invalid("optimizer state has no step count")
+    public func loadState(_ tensors: [String: Tensor], for model: Module) throws {
+        guard let stepTensor = tensors["step"], stepTensor.count == 1, stepTensor.scalar.isFinite,
+              stepTensor.scalar >= 0, stepTensor.scalar == stepTensor.scalar.rounded(), stepTensor.scalar < 1e15 else {
+            throw CheckpointError.invalid("optimizer state has no valid step count")
         }
-        step = Int(stepTensor.scalar)
-        buffers = [:]
+        let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters(trainableOnly: true).map { ($0.name, $0.value.shape) })
+        var loaded: [String: [String: Tensor]] = [:]
         for (key, value) in tensors where key != "step" {
             guard let dot = key.firstIndex(of: ".") else { throw CheckpointError.invalid("optimizer state key \(key) has no buffer kind") }
-            buffers[String(key[..<dot]), default: [:]][String(key[key.index(after: dot)...])] = value
+            let name = String(key[key.index(after: dot)...])
+            guard let shape = parameters[name] else {
+                throw CheckpointError.invalid("optimizer state \(key) is for \(name), which is not a trainable parameter of the model")
+            }
+            guard value.shape == shape else {
+                throw CheckpointError.invalid("optimizer state \(key) has shape \(value.shape); the parameter has \(shape)")
+            }
+            loaded[String(key[..<dot]), default: [:]][name] = value
         }
+        step = Int(stepTensor.scalar)
+        buffers = loaded
     }
 
     /// Calls `body(name, parameter, gradient)` for each trainable parameter with a gradient and

@@ -30,6 +30,9 @@ final class Node {
 
 /// Whether operations record themselves: true while any gradient transform is tracing its
 /// function, and while a backward pass runs inside such a tracing (for gradients of gradients).
+///
+/// The depth is one counter for the process: run gradient transforms from one thread at a time
+/// (other threads may compute with untraced tensors meanwhile, as the data loader does).
 enum Tracing {
     nonisolated(unsafe) static var depth = 0
     static var isRecording: Bool { depth > 0 }

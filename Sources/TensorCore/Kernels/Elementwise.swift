@@ -133,6 +133,7 @@ struct StridedWalk {
     func forEachRow(_ body: (_ row: Int, _ offsets: UnsafeMutablePointer<Int>, _ inner: Int,
                              _ innerStrides: UnsafeMutablePointer<Int>) -> Void) {
         let operands = innerStrides.count, depth = outerSizes.count
+        guard rows > 0 && inner > 0 else { return }
         Parallel.forEachChunk(rows, costPerItem: inner) { range in
             let offsets = UnsafeMutablePointer<Int>.allocate(capacity: operands)
             let steps = UnsafeMutablePointer<Int>.allocate(capacity: operands)

@@ -27,7 +27,9 @@ enum ScalarFunctions {
     struct Softplus: UnaryFunction {
         func callAsFunction(_ x: Float) -> Float { Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
     }
-    /// x for x > 0, slope · x otherwise (slope 0 is ReLU).
+    /// max(x, 0) (0 at -infinity, as PyTorch).
+    struct Relu: UnaryFunction { func callAsFunction(_ x: Float) -> Float { Swift.max(x, 0) } }
+    /// x for x > 0, slope · x otherwise.
     struct LeakyRelu: UnaryFunction {
         let slope: Float
         func callAsFunction(_ x: Float) -> Float { x > 0 ? x : x * slope }

@@ -52,7 +52,7 @@ extension Tensor {
 
     public func relu() -> Tensor {
         let x = self
-        return Elementwise.map(x, ScalarFunctions.LeakyRelu(slope: 0)).recorded("relu", [x]) { g, _ in
+        return Elementwise.map(x, ScalarFunctions.Relu()).recorded("relu", [x]) { g, _ in
             [g.leakyReluGradient(at: x, slope: 0)]
         }
     }
