@@ -62,6 +62,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .invalidConfiguration(message): return message
         case let .runExists(path):
+            if !FileManager.default.fileExists(atPath: RunDirectory(path).trainingCheckpointPath) {
+                return "\(path) holds a training run that stopped before its first checkpoint; delete that folder or pass another --out"
+            }
             return "\(path) already holds a training run; pass --resume to continue it or --out to start a new one"
         case let .noCheckpoint(path):
             return "\(path) has no checkpoint to resume from; start without --resume"
