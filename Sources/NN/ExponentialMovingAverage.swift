@@ -25,4 +25,16 @@ public final class ExponentialMovingAverage {
 
     /// Writes the averaged state into `model` (a copy of the trained network's architecture).
     public func copy(to model: Module) { model.update(values) }
+
+    /// Restores saved averages (from `values` of an average of the same model); every name must
+    /// be present with its shape.
+    public func restore(_ saved: [String: Tensor], source: String) throws {
+        let missing = values.keys.filter { saved[$0] == nil }.sorted()
+        let wrong = values.compactMap { name, value in saved[name].flatMap { $0.shape == value.shape ? nil : name } }.sorted()
+        guard missing.isEmpty, wrong.isEmpty, saved.count == values.count else {
+            throw CheckpointError.mismatch(file: source, missing: missing,
+                                           unexpected: saved.keys.filter { values[$0] == nil }.sorted(), wrongShape: wrong)
+        }
+        values = saved
+    }
 }

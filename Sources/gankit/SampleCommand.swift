@@ -17,11 +17,13 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
     @Option(help: "Where to write the samples as .npy.") var out: String?
     @Option(help: "Where to write a PNG grid (images) or scatter plot (2-D points).") var grid: String?
+    @Flag(help: "Use the trained generator's own weights, not their moving average (runs trained with --ema).")
+    var noEma = false
 
     func run() throws {
         guard out != nil || grid != nil else { throw ValidationError("give --out samples.npy, --grid grid.png, or both") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1, not \(count)") }
-        let generator = try TrainedGenerator(run: RunDirectory(runFolder))
+        let generator = try TrainedGenerator(run: RunDirectory(runFolder), useAverage: !noEma)
         if labels != nil {
             throw ValidationError("\(runFolder) holds an unconditional \(generator.configuration.architecture.rawValue) model; it takes no --labels")
         }

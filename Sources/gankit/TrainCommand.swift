@@ -33,6 +33,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("gradient-penalty"), help: "WGAN-GP penalty weight (e.g. 10).") var gradientPenalty: Float?
     @Option(help: "R1 penalty weight on real data (e.g. 10).") var r1: Float?
     @Option(name: .customLong("latent-size"), help: "Noise size (default 100).") var latentSize: Int?
+    @Option(help: "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); grids and gankit sample use it.")
+    var ema: Float?
     @Option(help: "Run folder (default runs/MODEL-DATASET).") var out: String?
     @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
 
@@ -87,6 +89,7 @@ struct TrainCommand: ParsableCommand {
         if let gradientPenalty { configuration.regularizer = .gradientPenalty(weight: gradientPenalty) }
         if let r1 { configuration.regularizer = .r1(weight: r1) }
         if let latentSize { configuration.latentSize = latentSize }
+        if let ema { configuration.emaDecay = ema }
         if let dataset, dataset != configuration.dataset { configuration.dataset = dataset }
     }
 }

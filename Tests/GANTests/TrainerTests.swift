@@ -99,6 +99,32 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(steps, Array(1...20), "each step logged once")
     }
 
+    func testMovingAverageGeneratorResumesAndSamples() throws {
+        var configuration = smallConfiguration(epochs: 2)
+        configuration.emaDecay = 0.9
+        let straight = try Trainer(configuration: configuration, run: newRun(), resume: false)
+        try straight.train()
+        let run = newRun()
+        var first = configuration
+        first.epochs = 1
+        try Trainer(configuration: first, run: run, resume: false).train()
+        let resumed = try Trainer(configuration: configuration, run: run, resume: true)
+        try resumed.train()
+        let average = try XCTUnwrap(resumed.model.averageGenerator?.values)
+        let reference = try XCTUnwrap(straight.model.averageGenerator?.values)
+        XCTAssertEqual(average.mapValues(\.scalars), reference.mapValues(\.scalars), "the average resumes exactly")
+        XCTAssertNotEqual(average["0.weight"]?.scalars, resumed.model.generator.parameter(named: "0.weight").scalars)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.averageGeneratorCheckpointPath))
+        let averaged = try TrainedGenerator(run: run), raw = try TrainedGenerator(run: run, useAverage: false)
+        XCTAssertTrue(averaged.isAverage && !raw.isAverage)
+        XCTAssertNotEqual(try averaged.samples(count: 4, seed: 1).scalars, try raw.samples(count: 4, seed: 1).scalars)
+        var invalid = configuration
+        invalid.emaDecay = 1.5
+        XCTAssertThrowsError(try Trainer(configuration: invalid, run: newRun(), resume: false)) { error in
+            XCTAssertTrue("\(error)".contains("--ema"), "\(error)")
+        }
+    }
+
     func testRunFolderContents() throws {
         let run = newRun()
         try Trainer(configuration: smallConfiguration(epochs: 2), run: run, resume: false).train()

@@ -18,12 +18,14 @@ public final class UnconditionalGAN {
     /// One-sided label smoothing of the real target.
     public let labelSmoothing: Float
     public let latentSize: Int
+    /// The moving average of G's weights, updated after every G step, when one is kept.
+    public let averageGenerator: ExponentialMovingAverage?
     /// Whether D's output for a sample is independent of the rest of its batch (no BatchNorm).
     let discriminatorTakesJointBatches: Bool
 
     public init(generator: Sequential, discriminator: Sequential, optimizerG: Adam, optimizerD: Adam,
                 loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
-                labelSmoothing: Float = 0, latentSize: Int) {
+                labelSmoothing: Float = 0, latentSize: Int, averageDecay: Float? = nil) {
         self.generator = generator
         self.discriminator = discriminator
         self.optimizerG = optimizerG
@@ -33,6 +35,7 @@ public final class UnconditionalGAN {
         self.discriminatorSteps = discriminatorSteps
         self.labelSmoothing = labelSmoothing
         self.latentSize = latentSize
+        averageGenerator = averageDecay.map { ExponentialMovingAverage(of: generator, decay: $0) }
         discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm }
     }
 
@@ -78,7 +81,10 @@ public final class UnconditionalGAN {
         let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in self.loss.generatorLoss(fake: D(x)) }(fake)
         let gradientsG = pullbackG(fakeGradient)
         let normG = globalNorm(gradientsG)
-        if valueG.scalar.isFinite && normG.isFinite { optimizerG.update(G, gradients: gradientsG) }
+        if valueG.scalar.isFinite && normG.isFinite {
+            optimizerG.update(G, gradients: gradientsG)
+            averageGenerator?.update(from: G)
+        }
         return (lossD, valueG.scalar, realScore, fakeScore, normD, normG)
     }
 

@@ -2,8 +2,9 @@ import Foundation
 
 /// The folder of one training run:
 /// `config.json`, `metrics.jsonl`, `samples/` (PNG grids from fixed noise), `checkpoints/`
-/// (`training.safetensors` for resuming, `generator.safetensors` and
-/// `discriminator.safetensors` as PyTorch `state_dict`s) and TensorBoard event files.
+/// (`training.safetensors` for resuming, `generator.safetensors`, `discriminator.safetensors`
+/// and, with `--ema`, `generator_ema.safetensors` as PyTorch `state_dict`s) and TensorBoard
+/// event files.
 public struct RunDirectory: Sendable {
     public let path: String
 
@@ -16,6 +17,8 @@ public struct RunDirectory: Sendable {
     public var trainingCheckpointPath: String { checkpointsPath + "/training.safetensors" }
     public var generatorCheckpointPath: String { checkpointsPath + "/generator.safetensors" }
     public var discriminatorCheckpointPath: String { checkpointsPath + "/discriminator.safetensors" }
+    /// The averaged generator (runs trained with `--ema`).
+    public var averageGeneratorCheckpointPath: String { checkpointsPath + "/generator_ema.safetensors" }
 
     /// Whether a run was started here (it has a configuration).
     public var exists: Bool { FileManager.default.fileExists(atPath: configurationPath) }

@@ -10,9 +10,13 @@ public struct TrainedGenerator {
     /// The shape of one sample.
     public let sampleShape: [Int]
 
-    /// Loads `checkpoints/generator.safetensors` of a run folder, checking it against the
-    /// run's architecture.
-    public init(run: RunDirectory) throws {
+    /// Whether the weights are the moving average of a run trained with `--ema`.
+    public let isAverage: Bool
+
+    /// Loads a run folder's generator, checking it against the run's architecture: the moving
+    /// average (`generator_ema.safetensors`) when the run kept one and `useAverage` is on,
+    /// otherwise `generator.safetensors`.
+    public init(run: RunDirectory, useAverage: Bool = true) throws {
         guard run.exists else {
             throw TrainingError.invalidConfiguration("\(run.path) is not a GANKit run folder (no config.json); train one with gankit train")
         }
@@ -20,10 +24,12 @@ public struct TrainedGenerator {
         sampleShape = TrainingData.sampleShape(of: configuration.dataset)
         var rng = RandomGenerator(seed: 0)
         network = configuration.architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, generator: &rng)
-        guard FileManager.default.fileExists(atPath: run.generatorCheckpointPath) else {
+        isAverage = useAverage && configuration.emaDecay != nil
+        let path = isAverage ? run.averageGeneratorCheckpointPath : run.generatorCheckpointPath
+        guard FileManager.default.fileExists(atPath: path) else {
             throw TrainingError.noCheckpoint(run.path)
         }
-        try network.loadCheckpoint(from: run.generatorCheckpointPath)
+        try network.loadCheckpoint(from: path)
         network.eval()
     }
 

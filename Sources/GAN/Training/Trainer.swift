@@ -31,6 +31,8 @@ public final class Trainer {
     public private(set) var step = 0
     /// The noise behind the sample grids (the same for every epoch).
     public let fixedNoise: Tensor
+    /// A generator that holds the moving average's weights for sampling (with `emaDecay`).
+    let averageNetwork: Sequential?
 
     /// Prepares a run in `run`. Without `resume` the folder must not hold a run yet; with it,
     /// the run continues from its last checkpoint (the configuration must be the saved one,
@@ -75,7 +77,12 @@ public final class Trainer {
             optimizerG: Adam(learningRate: configuration.learningRateG, beta1: configuration.beta1, beta2: configuration.beta2),
             optimizerD: Adam(learningRate: configuration.learningRateD, beta1: configuration.beta1, beta2: configuration.beta2),
             loss: configuration.loss, regularizer: regularizer, discriminatorSteps: configuration.discriminatorSteps,
-            labelSmoothing: configuration.labelSmoothing, latentSize: configuration.latentSize)
+            labelSmoothing: configuration.labelSmoothing, latentSize: configuration.latentSize,
+            averageDecay: configuration.emaDecay)
+        averageNetwork = configuration.emaDecay.map { _ in
+            var unused = RandomGenerator(seed: 0)
+            return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: dataset.sampleShape, generator: &unused)
+        }
         noiseGenerator = RandomGenerator(seed: configuration.seed &+ 1)
         var gridGenerator = RandomGenerator(seed: configuration.seed &+ 2)
         fixedNoise = Tensor.randn([configuration.gridSize, configuration.latentSize], generator: &gridGenerator)
@@ -139,7 +146,14 @@ public final class Trainer {
 
     /// Writes the fixed-noise picture `samples/NAME.png` (and logs it to TensorBoard).
     func writeSamples(name: String, tensorBoard: TensorBoardWriter) throws -> String {
-        let samples = model.samples(from: fixedNoise)
+        let samples: Tensor
+        if let average = model.averageGenerator, let network = averageNetwork {
+            average.copy(to: network)
+            network.eval()
+            samples = UnconditionalGAN.generate(network, from: fixedNoise)
+        } else {
+            samples = model.samples(from: fixedNoise)
+        }
         let picture = SamplePictures.png(samples, means: GaussianMixture.named(configuration.dataset)?.means ?? [])
         let path = "\(run.samplesPath)/\(name).png"
         try picture.write(to: path)
@@ -165,7 +179,12 @@ public final class Trainer {
         tensors += model.discriminator.state().map { ("D.\($0.name)", $0.value) }
         tensors += model.optimizerG.stateTensors().map { ("optimizerG.\($0.key)", $0.value) }
         tensors += model.optimizerD.stateTensors().map { ("optimizerD.\($0.key)", $0.value) }
-        let integers = Set(model.generator.integerStateNames.map { "G.\($0)" } + model.discriminator.integerStateNames.map { "D.\($0)" })
+        if let average = model.averageGenerator {
+            tensors += average.values.map { ("G_ema.\($0.key)", $0.value) }
+        }
+        let generatorIntegers = model.generator.integerStateNames
+        let integers = Set(generatorIntegers.map { "G.\($0)" } + model.discriminator.integerStateNames.map { "D.\($0)" }
+                           + (model.averageGenerator == nil ? [] : generatorIntegers.map { "G_ema.\($0)" }))
         var metadata = ["format": "gankit-training-1", "step": String(step),
                         "noise_generator": noiseGenerator.state.map(String.init).joined(separator: ",")]
         for (name, dropout) in dropoutLayers {
@@ -175,6 +194,10 @@ public final class Trainer {
         let modelMetadata = ["architecture": configuration.architecture.rawValue, "dataset": configuration.dataset, "step": String(step)]
         try model.generator.saveCheckpoint(to: run.generatorCheckpointPath, metadata: modelMetadata)
         try model.discriminator.saveCheckpoint(to: run.discriminatorCheckpointPath, metadata: modelMetadata)
+        if let average = model.averageGenerator, let network = averageNetwork {
+            average.copy(to: network)
+            try network.saveCheckpoint(to: run.averageGeneratorCheckpointPath, metadata: modelMetadata)
+        }
     }
 
     /// Restores the state `saveCheckpoint` wrote.
@@ -198,6 +221,7 @@ public final class Trainer {
         }
         try model.generator.load(section("G."), source: path)
         try model.discriminator.load(section("D."), source: path)
+        try model.averageGenerator?.restore(section("G_ema."), source: path)
         do {
             try model.optimizerG.loadState(section("optimizerG."), for: model.generator)
             try model.optimizerD.loadState(section("optimizerD."), for: model.discriminator)

@@ -22,6 +22,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var regularizer: GradientRegularizer?
     public var discriminatorSteps = 1
     public var labelSmoothing: Float = 0
+    /// Decay of an exponential moving average of G's weights (the "EMA generator"), or nil for
+    /// none. With one, sample grids and `gankit sample` use the averaged generator.
+    public var emaDecay: Float?
     /// Samples in the fixed-noise grid written after every epoch.
     public var gridSize = 64
     /// Points drawn from a 2-D mixture to form its training set.
@@ -47,6 +50,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(discriminatorSteps >= 1, "--d-steps must be at least 1, not \(discriminatorSteps)")
         try check((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1), not \(labelSmoothing)")
         try check(gridSize >= 1, "--grid-size must be at least 1")
+        try check(emaDecay.map { $0 > 0 && $0 < 1 } ?? true, "--ema must be a decay in (0, 1), such as 0.999, not \(emaDecay ?? 0)")
     }
 }
 
