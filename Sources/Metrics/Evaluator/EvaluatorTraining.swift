@@ -114,7 +114,7 @@ extension FashionMNISTEvaluator {
 
     /// Rescales the network so that the features of `images` have a root mean square of 1
     /// per dimension, without changing its predictions: the feature layer's weight and bias
-    /// are divided by the current root mean square r (a ReLU commutes with a positive scale)
+    /// are divided by the current root mean square r (a leaky ReLU commutes with a positive scale)
     /// and the classifier's weight is multiplied by r. Returns r. Training ends with this on
     /// the first 10,000 training images, so distances in feature space, FID and the KID kernel
     /// (x·y/d + 1)³ work on unit-scale features, as Inception features are.

@@ -28,7 +28,7 @@ evaluator_path = sys.argv[3] if len(sys.argv) > 3 else f"{cache}/gankit/evaluato
 network = nn.Sequential(
     nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
     nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
-    nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10))
+    nn.Flatten(), nn.Linear(3136, 128), nn.LeakyReLU(0.2), nn.Dropout(0.3), nn.Linear(128, 10))
 network.load_state_dict(load_file(evaluator_path), strict=True)
 network.eval()
 
