@@ -61,7 +61,7 @@ public final class FashionMNISTEvaluator {
     public convenience init(contentsOf path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw MetricsError("no evaluator at \(path); train it once with `gankit evaluator train"
-                + (path == Self.defaultPath ? "`" : " --evaluator \(path)`") + " (about ten minutes on 2 cores)")
+                + (path == Self.defaultPath ? "`" : " --evaluator \(path)`") + " (about six minutes on 2 cores)")
         }
         let contents: SafeTensors.Contents
         do {
