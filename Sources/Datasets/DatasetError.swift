@@ -41,6 +41,17 @@ extension DatasetError {
         return [UInt8](data)
     }
 
+    /// Reads the file at `path` and decodes its bytes with `decode`; a `DatasetError` from the
+    /// decoder is attributed to the file.
+    static func decodeFile<Value>(_ path: String, _ decode: ([UInt8]) throws -> Value) throws -> Value {
+        let bytes = try readFile(path)
+        do {
+            return try decode(bytes)
+        } catch let error as DatasetError {
+            throw error.naming(path)
+        }
+    }
+
     /// Writes `bytes` to `path` atomically (a temporary file renamed into place).
     static func writeFile(_ bytes: [UInt8], to path: String) throws {
         do {

@@ -29,12 +29,7 @@ public struct IDXArray: Sendable {
 
     /// Reads an IDX file, gzip-compressed (detected from its first bytes) or raw.
     public init(contentsOf path: String) throws {
-        let fileBytes = try DatasetError.readFile(path)
-        do {
-            try self.init(fileBytes: fileBytes)
-        } catch let error as DatasetError {
-            throw error.naming(path)
-        }
+        self = try DatasetError.decodeFile(path, Self.init(fileBytes:))
     }
 
     /// Parses IDX bytes, gzip-compressed or raw.

@@ -5,12 +5,7 @@ import Foundation
 extension NumpyArray {
     /// Reads a `.npy` file.
     public init(contentsOf path: String) throws {
-        let bytes = try DatasetError.readFile(path)
-        do {
-            try self.init(fileBytes: bytes)
-        } catch let error as DatasetError {
-            throw error.naming(path)
-        }
+        self = try DatasetError.decodeFile(path, Self.init(fileBytes:))
     }
 
     /// Parses `.npy` bytes.

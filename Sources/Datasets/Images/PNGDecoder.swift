@@ -7,12 +7,7 @@ extension PNGImage {
 
     /// Reads a PNG file.
     public init(contentsOf path: String) throws {
-        let bytes = try DatasetError.readFile(path)
-        do {
-            try self.init(fileBytes: bytes)
-        } catch let error as DatasetError {
-            throw error.naming(path)
-        }
+        self = try DatasetError.decodeFile(path, Self.init(fileBytes:))
     }
 
     /// Decodes PNG bytes.
