@@ -58,7 +58,7 @@ public enum MNISTFamily: String, Sendable, CaseIterable {
 /// Fashion-MNIST (Zalando): 28x28 grayscale clothing images in 10 classes, 60,000 for training
 /// and 10,000 for testing, read from `/usr/share/datasets/fashion-mnist` (Debian package
 /// `dataset-fashion-mnist`) unless a directory is given.
-public struct FashionMNIST: Dataset {
+public struct FashionMNIST: ByteImageBacked {
     /// The class names, in label order.
     public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -70,17 +70,10 @@ public struct FashionMNIST: Dataset {
     public init(split: DatasetSplit = .train, directory: String? = nil) throws {
         images = try MNISTFamily.fashionMNIST.load(split: split, directory: directory)
     }
-
-    public var count: Int { images.count }
-    public var sampleShape: [Int] { images.sampleShape }
-    public func label(at index: Int) -> Int { images.label(at: index) }
-    public func copySample(at index: Int, into destination: UnsafeMutablePointer<Float>) {
-        images.copySample(at: index, into: destination)
-    }
 }
 
 /// MNIST handwritten digits (28x28 grayscale, labels 0...9) from IDX files a user supplies.
-public struct MNIST: Dataset {
+public struct MNIST: ByteImageBacked {
     /// The images (`[1, 28, 28]`, bytes) and labels.
     public let images: ByteImageDataset
 
@@ -88,7 +81,15 @@ public struct MNIST: Dataset {
     public init(split: DatasetSplit = .train, directory: String? = nil) throws {
         images = try MNISTFamily.mnist.load(split: split, directory: directory)
     }
+}
 
+/// A dataset that is one `ByteImageDataset` under a name of its own: it serves its samples.
+public protocol ByteImageBacked: Dataset {
+    /// The images and labels.
+    var images: ByteImageDataset { get }
+}
+
+extension ByteImageBacked {
     public var count: Int { images.count }
     public var sampleShape: [Int] { images.sampleShape }
     public func label(at index: Int) -> Int { images.label(at: index) }
