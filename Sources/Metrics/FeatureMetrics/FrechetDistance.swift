@@ -39,15 +39,7 @@ public enum FrechetDistance {
                 }
             }
         }
-        sandwich.withUnsafeMutableBufferPointer { m in
-            for row in 0..<d {
-                for column in (row + 1)..<d {
-                    let average = (m[row * d + column] + m[column * d + row]) / 2
-                    m[row * d + column] = average
-                    m[column * d + row] = average
-                }
-            }
-        }
+        FeatureStatistics.symmetrize(&sandwich, size: d)
         let eigenvalues = SymmetricEigendecomposition(symmetric: sandwich, size: d, computeEigenvectors: false).eigenvalues
         let sandwichTolerance = tolerance(eigenvalues)
         let traceOfRoot = eigenvalues.reduce(0.0) { $0 + ($1 > sandwichTolerance ? $1.squareRoot() : 0) }

@@ -51,15 +51,7 @@ public struct FeatureStatistics: Sendable, Equatable {
             }
         }
         // Exact symmetry (BLAS may round the two triangles differently).
-        covariance.withUnsafeMutableBufferPointer { c in
-            for row in 0..<d {
-                for column in (row + 1)..<d {
-                    let average = (c[row * d + column] + c[column * d + row]) / 2
-                    c[row * d + column] = average
-                    c[column * d + row] = average
-                }
-            }
-        }
+        Self.symmetrize(&covariance, size: d)
         self.init(sampleCount: n, mean: mean, covariance: covariance)
     }
 
@@ -68,5 +60,19 @@ public struct FeatureStatistics: Sendable, Equatable {
         var sum = 0.0
         for index in 0..<dimension { sum += covariance[index * dimension + index] }
         return sum
+    }
+
+    /// Replaces both triangles of the `size` x `size` row-major matrix `m` by their average, so
+    /// it is exactly symmetric (products computed by BLAS may round the two triangles apart).
+    static func symmetrize(_ m: inout [Double], size d: Int) {
+        m.withUnsafeMutableBufferPointer { m in
+            for row in 0..<d {
+                for column in (row + 1)..<d {
+                    let average = (m[row * d + column] + m[column * d + row]) / 2
+                    m[row * d + column] = average
+                    m[column * d + row] = average
+                }
+            }
+        }
     }
 }
