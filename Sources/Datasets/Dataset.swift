@@ -11,11 +11,16 @@ public protocol Dataset: Sendable {
     var sampleShape: [Int] { get }
     /// The label of sample `index` (a class index, or 0 when there are no labels).
     func label(at index: Int) -> Int
+    /// The number of classes the labels index, or nil when the samples carry no class labels.
+    var classCount: Int? { get }
     /// Writes sample `index` (`sampleShape.reduce(1, *)` floats) to `destination`.
     func copySample(at index: Int, into destination: UnsafeMutablePointer<Float>)
 }
 
 extension Dataset {
+    /// No class labels unless a dataset says otherwise.
+    public var classCount: Int? { nil }
+
     /// Number of floats in one sample.
     public var sampleSize: Int { sampleShape.reduce(1, *) }
 

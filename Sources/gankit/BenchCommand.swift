@@ -38,16 +38,29 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Training images/s (one D step + one G step per batch, warm-up excluded), as shared/bench/torch_reference.py.")
 
-        @Option(help: "dcgan or vanilla.") var model: Architecture = .dcgan
+        @Option(help: "The family: \(FamilyCatalog.all.map(\.name).joined(separator: ", ")).") var model = "dcgan"
+        @Option(help: "The dataset (default fashion-mnist).") var dataset = "fashion-mnist"
+        @Option(help: "Folder of the dataset's files, when not the default location.") var data: String?
+        @Option(name: .customLong("image-size"), help: "Resize images to this size first.") var imageSize: Int?
         @Option(help: "Batch size.") var batch = 64
         @Option(help: "Timed steps.") var steps = 50
         @Option(help: "Untimed warm-up steps.") var warmup = 5
-        @Option(help: "Folder of the Fashion-MNIST files, when not the default location.") var data: String?
+        @Option(name: .customLong("option"), help: "A family option as NAME=VALUE (repeatable), as its train flag --NAME VALUE.")
+        var options: [String] = []
 
         func run() throws {
-            let result = try TrainingBenchmark.run(model, batchSize: batch, steps: steps, warmup: warmup, dataDirectory: data)
+            var configuration = TrainingConfiguration(family: model, dataset: dataset)
+            configuration.dataDirectory = data
+            configuration.batchSize = batch
+            configuration.imageSize = imageSize
+            for option in options {
+                let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--option takes NAME=VALUE, not \(option)") }
+                configuration.options[parts[0]] = parts[1]
+            }
+            let result = try TrainingBenchmark.run(configuration, steps: steps, warmup: warmup)
             print(String(format: "{\"arch\": \"%@\", \"batch\": %d, \"steps\": %d, \"images_per_s\": %.1f, \"seconds\": %.3f}",
-                         model.rawValue, batch, steps, result.imagesPerSecond, result.seconds))
+                         model, batch, steps, result.imagesPerSecond, result.seconds))
         }
     }
 

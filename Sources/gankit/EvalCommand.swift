@@ -105,22 +105,23 @@ struct EvalCommand: ParsableCommand {
     /// The samples, where they come from, the mixture name for 2-D points, and the default JSON path.
     private func loadSamples() throws -> (Tensor, String, String?, String) {
         if let runFolder {
-            let generator = try TrainedGenerator(run: RunDirectory(runFolder))
-            let dataset = generator.configuration.dataset
-            if generator.sampleShape == [2] {
+            let trained = try TrainedModel(run: RunDirectory(runFolder))
+            let dataset = trained.configuration.dataset
+            let sampleShape = try trained.configuration.recordedSampleShape()
+            if sampleShape == [2] {
                 guard GaussianMixture.named(dataset) != nil else {
                     throw MetricsError("\(runFolder) was trained on 2-D data \(dataset), which is not a known mixture (ring8, grid25)")
                 }
-                let drawn = try generator.samples(count: count ?? ModeCoverage.protocolSampleCount, seed: seed)
+                let drawn = try trained.samples(count: count ?? ModeCoverage.protocolSampleCount, seed: seed)
                 return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", dataset.lowercased(), runFolder + "/eval.json")
             }
-            guard generator.sampleShape == FashionMNISTEvaluator.imageShape else {
-                throw MetricsError("\(runFolder) makes samples of shape \(generator.sampleShape); the evaluator measures [1, 28, 28] images")
+            guard sampleShape == FashionMNISTEvaluator.imageShape else {
+                throw MetricsError("\(runFolder) makes samples of shape \(sampleShape); the evaluator measures [1, 28, 28] images")
             }
             if dataset != "fashion-mnist" {
                 print("note: \(runFolder) was trained on \(dataset); the metrics compare with Fashion-MNIST")
             }
-            let drawn = try generator.samples(count: count ?? 10_000, seed: seed)
+            let drawn = try trained.samples(count: count ?? 10_000, seed: seed)
             return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", nil, runFolder + "/eval.json")
         }
         let file = samples!
@@ -195,11 +196,7 @@ struct EvalCommand: ParsableCommand {
         guard runFolder == nil else {
             throw ValidationError("--labels goes with --samples (the requested class of each sample); \(runFolder!) holds an unconditional model")
         }
-        let array = try NumpyArray(contentsOf: labels)
-        let values = array.elementType == .int64 || array.elementType == .uint8 ? array.integerValues() : array.floatValues().map { Int($0) }
-        guard array.shape.count == 1, values.count == count else {
-            throw MetricsError("\(labels) holds labels of shape \(array.shape); it needs one label per sample: [\(count)]")
-        }
+        let values = try LabelFile.read(labels, count: count)
         guard values.allSatisfy({ (0..<FashionMNISTEvaluator.classCount).contains($0) }) else {
             throw MetricsError("\(labels): every label must be a Fashion-MNIST class 0...9")
         }

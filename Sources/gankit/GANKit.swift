@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TensorCore
 
 @main
@@ -8,4 +9,18 @@ struct GANKitCommand: ParsableCommand {
         abstract: "Generative adversarial networks in Swift.",
         subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self,
                       EvalCommand.self, EvaluatorCommand.self])
+
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let message = TrainCommand.unknownFamilyMessage(arguments) {
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Foundation.exit(64)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -25,9 +25,9 @@ final class ProgressDisplay {
             let eta = done > 0 ? elapsed / Double(done) * Double(totalSteps - metrics.step) : 0
             let epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch
             let inEpoch = (metrics.step - 1) % stepsPerEpoch + 1
-            let text = String(format: "epoch %d/%d step %d/%d lossD %.3f lossG %.3f D(x) %.2f D(G(z)) %.2f %.0f img/s ETA %@",
-                              metrics.epoch, epochs, inEpoch, stepsPerEpoch, metrics.lossD, metrics.lossG,
-                              metrics.realScore, metrics.fakeScore, metrics.imagesPerSecond, Self.clock(eta))
+            let shown = metrics.values.prefix(4).map { String(format: "%@ %.3f", $0.name, $0.value) }.joined(separator: " ")
+            let text = String(format: "epoch %d/%d step %d/%d %@ %.0f img/s ETA %@", metrics.epoch, epochs, inEpoch, stepsPerEpoch,
+                              shown, metrics.imagesPerSecond, Self.clock(eta))
             if isTerminal {
                 let width = 24, filled = Int(Double(width) * Double(metrics.step) / Double(max(totalSteps, 1)))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)

@@ -13,41 +13,85 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run folder.") var runFolder: String
     @Option(help: "Number of samples (ignored with --latent).") var count = 64
     @Option(help: "A float32 .npy of shape [N, latentSize] to use as the noise.") var latent: String?
-    @Option(help: "A .npy of class labels (conditional models only).") var labels: String?
+    @Option(help: "A .npy of class labels, one per sample (int64, int32, uint8, or float32 whole numbers; conditional models).")
+    var labels: String?
+    @Option(name: .customLong("class"), help: "Draw every sample of this class (conditional models).") var classIndex: Int?
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
     @Option(help: "Where to write the samples as .npy.") var out: String?
     @Option(help: "Where to write a PNG grid (images) or scatter plot (2-D points).") var grid: String?
     @Flag(help: "Use the trained generator's own weights, not their moving average (runs trained with --ema).")
     var noEma = false
 
-    func run() throws {
+    func validate() throws {
         guard out != nil || grid != nil else { throw ValidationError("give --out samples.npy, --grid grid.png, or both") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1, not \(count)") }
-        let generator = try TrainedGenerator(run: RunDirectory(runFolder), useAverage: !noEma)
-        if labels != nil {
-            throw ValidationError("\(runFolder) holds an unconditional \(generator.configuration.architecture.rawValue) model; it takes no --labels")
-        }
-        let samples: Tensor
+        if labels != nil && classIndex != nil { throw ValidationError("give --labels or --class, not both") }
+    }
+
+    func run() throws {
+        let trained = try TrainedModel(run: RunDirectory(runFolder))
+        let sampler = try trained.noiseSampler()
+        let latentTensor: Tensor
         if let latent {
             let array = try NumpyArray(contentsOf: latent)
             guard array.elementType == .float32 else {
                 throw ValidationError("\(latent): the latent array must be float32, not \(array.elementType)")
             }
-            do {
-                samples = try generator.samples(latent: Tensor(array.floatValues(), shape: array.shape))
-            } catch {
-                throw ValidationError("\(latent): \(error)")
+            latentTensor = Tensor(array.floatValues(), shape: array.shape)
+            guard latentTensor.rank == 2, latentTensor.shape[0] > 0, latentTensor.shape[1] == sampler.latentSize else {
+                throw ValidationError("\(latent): the latent array has shape \(array.shape); this generator needs [N, \(sampler.latentSize)]")
             }
         } else {
-            samples = try generator.samples(count: count, seed: seed)
+            var rng = RandomGenerator(seed: seed)
+            latentTensor = Tensor.randn([count, sampler.latentSize], generator: &rng)
+        }
+        let rows = latentTensor.shape[0]
+        var requested: [Int]?
+        if let labels {
+            requested = try LabelFile.read(labels, count: rows)
+        } else if let classIndex {
+            requested = [Int](repeating: classIndex, count: rows)
+        }
+        let samples: Tensor
+        do {
+            samples = try trained.samples(latent: latentTensor, labels: requested, useAverage: !noEma)
+        } catch let error as TrainingError {
+            throw ValidationError(labels.map { "\($0): \(error)" } ?? (classIndex != nil ? "--class: \(error)" : "\(error)"))
         }
         if let out {
             try NumpyArray(samples).write(to: out)
             print("wrote \(samples.shape) samples to \(out)")
         }
         if let grid {
-            try SamplePictures.png(samples, means: GaussianMixture.named(generator.configuration.dataset)?.means ?? []).write(to: grid)
+            try SamplePictures.png(samples, means: GaussianMixture.named(trained.configuration.dataset)?.means ?? []).write(to: grid)
             print("wrote \(grid)")
         }
+    }
+}
+
+/// Class labels from a `.npy` file: shape `[N]`, int64, int32 or uint8, or float32/float64
+/// holding whole numbers.
+enum LabelFile {
+    static func read(_ path: String, count: Int) throws -> [Int] {
+        let array = try NumpyArray(contentsOf: path)
+        guard array.shape.count == 1 else {
+            throw ValidationError("\(path): labels must have shape [N], one class index per sample, not \(array.shape)")
+        }
+        let values: [Int]
+        switch array.elementType {
+        case .int64, .int32, .uint8: values = array.integerValues()
+        case .float32, .float64:
+            let floats = array.floatValues()
+            guard floats.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
+                throw ValidationError("\(path): float labels must be whole numbers (class indices)")
+            }
+            values = floats.map { Int($0) }
+        default:
+            throw ValidationError("\(path): labels must be int64, int32, uint8 or whole-number floats, not \(array.elementType.rawValue)")
+        }
+        guard values.count == count else {
+            throw ValidationError("\(path) holds \(values.count) labels for \(count) samples; give one label per sample")
+        }
+        return values
     }
 }

@@ -22,7 +22,7 @@ final class TrainerTests: XCTestCase {
 
     /// vanilla on ring8 with 640 points: 10 steps per epoch.
     func smallConfiguration(epochs: Int = 2) -> TrainingConfiguration {
-        var configuration = TrainingConfiguration(architecture: .vanilla, dataset: "ring8")
+        var configuration = TrainingConfiguration(family: "vanilla", dataset: "ring8")
         configuration.mixtureSampleCount = 640
         configuration.epochs = epochs
         configuration.latentSize = 8
@@ -32,31 +32,35 @@ final class TrainerTests: XCTestCase {
 
     func weights(_ trainer: Trainer) -> [String: [Float]] {
         var result: [String: [Float]] = [:]
-        for (name, value) in trainer.model.generator.state() { result["G.\(name)"] = value.scalars }
-        for (name, value) in trainer.model.discriminator.state() { result["D.\(name)"] = value.scalars }
+        for (network, module) in trainer.model.networks {
+            for (name, value) in module.state() { result["\(network).\(name)"] = value.scalars }
+        }
         return result
     }
+
+    func gan(_ trainer: Trainer) throws -> AdversarialGAN { try XCTUnwrap(trainer.model as? AdversarialGAN) }
 
     func testTrainingStepsReduceTheDiscriminatorLossOnAFixedBatch() throws {
         var configuration = smallConfiguration(epochs: 1)
         configuration.learningRateD = 2e-3
         let trainer = try Trainer(configuration: configuration, run: newRun(), resume: false)
+        let model = try gan(trainer)
+        let D = try XCTUnwrap(model.discriminator as? Sequential), G = try XCTUnwrap(model.generator as? Sequential)
         var rng = RandomGenerator(seed: 42)
         let real = GaussianMixture.ring8.sample(count: 64, generator: &rng).points
-        let fake = stopGradient(trainer.model.generator(trainer.model.noise(64, generator: &rng)))
+        let fake = stopGradient(G(model.noise(64, generator: &rng)))
         func lossOnFixedBatch() -> Float {
-            trainer.model.discriminator.eval()
-            defer { trainer.model.discriminator.train() }
-            return AdversarialLoss.nonSaturating.discriminatorLoss(real: trainer.model.discriminator(real),
-                                                                    fake: trainer.model.discriminator(fake)).scalar
+            D.eval()
+            defer { D.train() }
+            return AdversarialLoss.nonSaturating.discriminatorLoss(real: D(real), fake: D(fake)).scalar
         }
         let before = lossOnFixedBatch()
         // D-only steps on the same two batches: its loss on them must fall.
         for _ in 0..<60 {
-            let (_, gradients) = valueAndGrad(model: trainer.model.discriminator) { D in
+            let (_, gradients) = valueAndGrad(model: D) { D in
                 AdversarialLoss.nonSaturating.discriminatorLoss(real: D(real), fake: D(fake))
             }
-            trainer.model.optimizerD.update(trainer.model.discriminator, gradients: gradients)
+            model.optimizerD.update(D, gradients: gradients)
         }
         let after = lossOnFixedBatch()
         XCTAssertLessThan(after, before - 0.05, "D loss \(before) -> \(after)")
@@ -110,14 +114,14 @@ final class TrainerTests: XCTestCase {
         try Trainer(configuration: first, run: run, resume: false).train()
         let resumed = try Trainer(configuration: configuration, run: run, resume: true)
         try resumed.train()
-        let average = try XCTUnwrap(resumed.model.averageGenerator?.values)
-        let reference = try XCTUnwrap(straight.model.averageGenerator?.values)
+        let average = try XCTUnwrap(try gan(resumed).averageGenerator?.values)
+        let reference = try XCTUnwrap(try gan(straight).averageGenerator?.values)
         XCTAssertEqual(average.mapValues(\.scalars), reference.mapValues(\.scalars), "the average resumes exactly")
-        XCTAssertNotEqual(average["0.weight"]?.scalars, resumed.model.generator.parameter(named: "0.weight").scalars)
+        XCTAssertNotEqual(average["0.weight"]?.scalars, try gan(resumed).generator.parameter(named: "0.weight").scalars)
         XCTAssertTrue(FileManager.default.fileExists(atPath: run.averageGeneratorCheckpointPath))
-        let averaged = try TrainedGenerator(run: run), raw = try TrainedGenerator(run: run, useAverage: false)
-        XCTAssertTrue(averaged.isAverage && !raw.isAverage)
-        XCTAssertNotEqual(try averaged.samples(count: 4, seed: 1).scalars, try raw.samples(count: 4, seed: 1).scalars)
+        let trained = try TrainedModel(run: run)
+        XCTAssertTrue(try trained.noiseSampler().hasAverageGenerator)
+        XCTAssertNotEqual(try trained.samples(count: 4, seed: 1).scalars, try trained.samples(count: 4, seed: 1, useAverage: false).scalars)
         var invalid = configuration
         invalid.emaDecay = 1.5
         XCTAssertThrowsError(try Trainer(configuration: invalid, run: newRun(), resume: false)) { error in
@@ -137,15 +141,19 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(lines.count, 20)
         let last = try JSONDecoder().decode(StepMetrics.self, from: Data(lines.last!.utf8))
         XCTAssertEqual(last.step, 20)
-        XCTAssertTrue(last.lossD.isFinite && last.gradientNormG > 0)
+        XCTAssertEqual(last.values.map(\.name), ["fakeScore", "gradientNormD", "gradientNormG", "lossD", "lossG", "realScore"])
+        XCTAssertTrue(try XCTUnwrap(last["lossD"]).isFinite && (last["gradientNormG"] ?? 0) > 0)
         let events = try XCTUnwrap(fm.contentsOfDirectory(atPath: run.path).first { $0.hasPrefix("events.out.tfevents.") })
         let records = try TensorBoardRecords.read(run.path + "/" + events)
         XCTAssertEqual(records.count, 1 + 20 + 2, "file version, one scalar event per step, one image per epoch")
         XCTAssertTrue(records[0].contains(Array("brain.Event:2".utf8)))
         // The generator checkpoint loads into a fresh network of the same architecture.
-        let generator = try TrainedGenerator(run: run)
+        let generator = try TrainedModel(run: run)
         XCTAssertEqual(try generator.samples(count: 7, seed: 1).shape, [7, 2])
         XCTAssertThrowsError(try generator.samples(latent: Tensor.zeros([3, 5])))
+        XCTAssertThrowsError(try generator.samples(count: 3, seed: 1, labels: [0, 1, 2])) { error in
+            XCTAssertTrue("\(error)".contains("unconditional"), "\(error)")
+        }
         XCTAssertThrowsError(try Trainer(configuration: smallConfiguration(), run: run, resume: false)) { error in
             XCTAssertTrue(String(describing: error).contains("--resume"))
         }

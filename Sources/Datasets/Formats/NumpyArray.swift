@@ -1,17 +1,17 @@
 import TensorCore
 
 /// An array read from or written to a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0 read,
-/// 1.0 or 2.0 written). Element types: little-endian `f4`, `f8`, `u1`, `i8`. Fortran-order and
+/// 1.0 or 2.0 written). Element types: little-endian `f4`, `f8`, `u1`, `i4`, `i8`. Fortran-order and
 /// big-endian files are refused with a message saying so.
 public struct NumpyArray: Sendable, Equatable {
     /// The element types GANKit reads and writes.
     public enum ElementType: String, Sendable {
-        case float32 = "<f4", float64 = "<f8", uint8 = "|u1", int64 = "<i8"
+        case float32 = "<f4", float64 = "<f8", uint8 = "|u1", int32 = "<i4", int64 = "<i8"
 
         /// Bytes per element.
         public var size: Int {
             switch self {
-            case .float32: return 4
+            case .float32, .int32: return 4
             case .float64, .int64: return 8
             case .uint8: return 1
             }
@@ -83,6 +83,10 @@ public struct NumpyArray: Sendable, Equatable {
                     for index in 0..<destination.count {
                         output[index] = Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self)))
                     }
+                case .int32:
+                    for index in 0..<destination.count {
+                        output[index] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
+                    }
                 }
             }
         }
@@ -96,6 +100,10 @@ public struct NumpyArray: Sendable, Equatable {
         case .int64:
             return bytes.withUnsafeBytes { raw in
                 (0..<count).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
+            }
+        case .int32:
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) }
             }
         case .uint8:
             return bytes.map { Int($0) }

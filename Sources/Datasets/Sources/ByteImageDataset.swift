@@ -5,6 +5,8 @@ public struct ByteImageDataset: Dataset {
     public let pixels: [UInt8]
     /// One label per image.
     public let labels: [Int]
+    /// One more than the largest label (10 for the MNIST family).
+    public let classCount: Int?
     /// Channels, height and width of one image.
     public let channels: Int, height: Int, width: Int
 
@@ -14,6 +16,7 @@ public struct ByteImageDataset: Dataset {
                      "ByteImageDataset: \(pixels.count) bytes do not hold \(labels.count) images of [\(channels), \(height), \(width)]")
         self.pixels = pixels
         self.labels = labels
+        classCount = labels.max().map { $0 + 1 }
         self.channels = channels
         self.height = height
         self.width = width

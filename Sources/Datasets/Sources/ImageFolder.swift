@@ -75,6 +75,8 @@ public struct ImageFolder: Dataset {
 
     public var count: Int { labels.count }
     public func label(at index: Int) -> Int { labels[index] }
+    /// The number of class subfolders, or nil for a flat folder.
+    public var classCount: Int? { classNames.isEmpty ? nil : classNames.count }
 
     public func copySample(at index: Int, into destination: UnsafeMutablePointer<Float>) {
         let size = sampleSize

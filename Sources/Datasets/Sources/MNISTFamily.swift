@@ -93,6 +93,7 @@ extension ByteImageBacked {
     public var count: Int { images.count }
     public var sampleShape: [Int] { images.sampleShape }
     public func label(at index: Int) -> Int { images.label(at: index) }
+    public var classCount: Int? { images.classCount }
     public func copySample(at index: Int, into destination: UnsafeMutablePointer<Float>) {
         images.copySample(at: index, into: destination)
     }

@@ -22,6 +22,9 @@ public struct StackedDataset<Base: Dataset>: Dataset {
     public var count: Int { baseIndices.count / 3 }
     public var sampleShape: [Int] { [3, base.sampleShape[1], base.sampleShape[2]] }
 
+    /// The base's class count cubed (1,000 for ten base classes).
+    public var classCount: Int? { base.classCount.map { $0 * $0 * $0 } }
+
     public func label(at index: Int) -> Int {
         base.label(at: baseIndices[3 * index]) * 100 + base.label(at: baseIndices[3 * index + 1]) * 10
             + base.label(at: baseIndices[3 * index + 2])

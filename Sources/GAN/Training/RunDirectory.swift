@@ -1,9 +1,9 @@
 import Foundation
 
 /// The folder of one training run:
-/// `config.json`, `metrics.jsonl`, `samples/` (PNG grids from fixed noise), `checkpoints/`
-/// (`training.safetensors` for resuming, `generator.safetensors`, `discriminator.safetensors`
-/// and, with `--ema`, `generator_ema.safetensors` as PyTorch `state_dict`s) and TensorBoard
+/// `config.json`, `metrics.jsonl`, `samples/` (the family's preview pictures), `checkpoints/`
+/// (`training.safetensors` for resuming and one `NAME.safetensors` PyTorch `state_dict` per
+/// network: `generator`, `discriminator`, `generator_ema` with `--ema`, ...) and TensorBoard
 /// event files.
 public struct RunDirectory: Sendable {
     public let path: String
@@ -15,10 +15,12 @@ public struct RunDirectory: Sendable {
     public var samplesPath: String { path + "/samples" }
     public var checkpointsPath: String { path + "/checkpoints" }
     public var trainingCheckpointPath: String { checkpointsPath + "/training.safetensors" }
-    public var generatorCheckpointPath: String { checkpointsPath + "/generator.safetensors" }
-    public var discriminatorCheckpointPath: String { checkpointsPath + "/discriminator.safetensors" }
+    /// The PyTorch `state_dict` of the family's network called `name`.
+    public func networkCheckpointPath(_ name: String) -> String { checkpointsPath + "/\(name).safetensors" }
+    public var generatorCheckpointPath: String { networkCheckpointPath("generator") }
+    public var discriminatorCheckpointPath: String { networkCheckpointPath("discriminator") }
     /// The averaged generator (runs trained with `--ema`).
-    public var averageGeneratorCheckpointPath: String { checkpointsPath + "/generator_ema.safetensors" }
+    public var averageGeneratorCheckpointPath: String { networkCheckpointPath("generator_ema") }
 
     /// Whether a run was started here (it has a configuration).
     public var exists: Bool { FileManager.default.fileExists(atPath: configurationPath) }

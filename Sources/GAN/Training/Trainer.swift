@@ -17,32 +17,39 @@ public enum TrainingOutcome: Equatable {
     case interrupted(step: Int)
 }
 
-/// Trains an `UnconditionalGAN` in a run folder: batches from a seeded loader, one step per
-/// batch, per-step metrics to `metrics.jsonl` and TensorBoard, a fixed-noise sample grid and a
-/// checkpoint after every epoch, and exact resumption from the last checkpoint.
+/// Trains any `GANFamily` in a run folder: batches from a seeded loader, one family step per
+/// batch, the step's scalars to `metrics.jsonl` and TensorBoard, the family's preview picture
+/// and a checkpoint after every epoch, and exact resumption from the last checkpoint.
 public final class Trainer {
+    /// The run's configuration, with the data's sample shape and class count recorded.
     public let configuration: TrainingConfiguration
     public let run: RunDirectory
-    public let model: UnconditionalGAN
+    /// The family being trained.
+    public let model: any GANFamily
     public let loader: DataLoader<AnyDataset>
-    /// The source of noise and penalty randomness; saved with every checkpoint.
+    /// The source of the family's random draws (noise, penalties); saved with every checkpoint.
     public private(set) var noiseGenerator: RandomGenerator
     /// Steps done so far.
     public private(set) var step = 0
-    /// The noise behind the sample grids (the same for every epoch).
-    public let fixedNoise: Tensor
-    /// A generator that holds the moving average's weights for sampling (with `emaDecay`).
-    let averageNetwork: Sequential?
 
     /// Prepares a run in `run`. Without `resume` the folder must not hold a run yet; with it,
     /// the run continues from its last checkpoint (the configuration must be the saved one,
     /// apart from the training length).
-    public init(configuration: TrainingConfiguration, run: RunDirectory, resume: Bool) throws {
-        try configuration.validate()
+    public init(configuration requested: TrainingConfiguration, run: RunDirectory, resume: Bool) throws {
+        try requested.validate()
+        let family = try FamilyCatalog.descriptor(requested.family)
         if resume {
             guard run.exists, FileManager.default.fileExists(atPath: run.trainingCheckpointPath) else {
                 throw TrainingError.noCheckpoint(run.path)
             }
+        } else if run.exists {
+            throw TrainingError.runExists(run.path)
+        }
+        let data = try family.openData(requested)
+        var configuration = requested
+        configuration.sampleShape = data.sampleShape
+        configuration.classCount = data.dataset.classCount
+        if resume {
             var saved = try run.loadConfiguration()
             saved.epochs = configuration.epochs
             saved.steps = configuration.steps
@@ -50,42 +57,16 @@ public final class Trainer {
                 throw TrainingError.configurationMismatch(
                     "\(run.configurationPath) was trained with other settings; resume with the same flags (only --epochs and --steps may change)")
             }
-        } else if run.exists {
-            throw TrainingError.runExists(run.path)
-        }
-        let dataset = try TrainingData.open(configuration)
-        guard configuration.architecture.supports(sampleShape: dataset.sampleShape) else {
-            throw TrainingError.invalidConfiguration(
-                "\(configuration.architecture.rawValue) does not train on samples of shape \(dataset.sampleShape) from \(configuration.dataset)")
         }
         self.configuration = configuration
         self.run = run
-        loader = DataLoader(dataset: dataset, batchSize: configuration.batchSize, shuffle: true, dropLast: true, seed: configuration.seed)
+        loader = DataLoader(dataset: data.dataset, batchSize: configuration.batchSize, shuffle: true, dropLast: true,
+                            seed: configuration.seed, transform: data.transform)
         guard loader.batchesPerEpoch > 0 else {
-            throw TrainingError.invalidConfiguration("\(configuration.dataset) has \(dataset.count) samples, fewer than one batch of \(configuration.batchSize)")
+            throw TrainingError.invalidConfiguration("\(configuration.dataset) has \(data.dataset.count) samples, fewer than one batch of \(configuration.batchSize)")
         }
-        var weights = RandomGenerator(seed: configuration.seed)
-        let architecture = configuration.architecture
-        let G = architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: dataset.sampleShape, generator: &weights)
-        let D = architecture.makeDiscriminator(sampleShape: dataset.sampleShape, seed: configuration.seed, generator: &weights)
-        // DCGAN's initialization: N(0, 0.02) for every Linear and convolution weight.
-        G.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
-        D.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
-        let regularizer = configuration.regularizer
-        model = UnconditionalGAN(
-            generator: G, discriminator: D,
-            optimizerG: Adam(learningRate: configuration.learningRateG, beta1: configuration.beta1, beta2: configuration.beta2),
-            optimizerD: Adam(learningRate: configuration.learningRateD, beta1: configuration.beta1, beta2: configuration.beta2),
-            loss: configuration.loss, regularizer: regularizer, discriminatorSteps: configuration.discriminatorSteps,
-            labelSmoothing: configuration.labelSmoothing, latentSize: configuration.latentSize,
-            averageDecay: configuration.emaDecay)
-        averageNetwork = configuration.emaDecay.map { _ in
-            var unused = RandomGenerator(seed: 0)
-            return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: dataset.sampleShape, generator: &unused)
-        }
+        model = try family.make(configuration)
         noiseGenerator = RandomGenerator(seed: configuration.seed &+ 1)
-        var gridGenerator = RandomGenerator(seed: configuration.seed &+ 2)
-        fixedNoise = Tensor.randn([configuration.gridSize, configuration.latentSize], generator: &gridGenerator)
         if resume {
             try restoreCheckpoint()
         } else {
@@ -100,7 +81,7 @@ public final class Trainer {
     public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
 
     /// Trains until the configured length, or until `shouldStop` returns true at a step
-    /// boundary (then a checkpoint is saved first). A non-finite loss throws
+    /// boundary (then a checkpoint is saved first). A non-finite scalar throws
     /// `TrainingError.nonFiniteLoss` and leaves the last checkpoint as it was.
     @discardableResult
     public func train(shouldStop: () -> Bool = { false }, observer: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
@@ -116,24 +97,23 @@ public final class Trainer {
                     return .interrupted(step: step)
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
-                let result = model.step(real: batch.samples, generator: &noiseGenerator)
-                guard result.lossD.isFinite, result.lossG.isFinite, result.normD.isFinite, result.normG.isFinite else {
-                    throw TrainingError.nonFiniteLoss(step: step + 1, detail: "lossD \(result.lossD), lossG \(result.lossG), "
-                                                      + "gradient norms \(result.normD) and \(result.normG)")
+                let context = StepContext(step: step + 1, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+                let scalars = model.trainingStep(on: batch, context: context, randomness: &noiseGenerator)
+                let nonFinite = scalars.filter { !$0.value.isFinite }
+                guard nonFinite.isEmpty else {
+                    throw TrainingError.nonFiniteLoss(step: step + 1, detail: scalars.map { "\($0.name) \($0.value)" }.joined(separator: ", "))
                 }
                 step += 1
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let metrics = StepMetrics(step: step, epoch: epoch + 1, lossD: result.lossD, lossG: result.lossG,
-                                          realScore: result.realScore, fakeScore: result.fakeScore,
-                                          gradientNormD: result.normD, gradientNormG: result.normG,
-                                          imagesPerSecond: Double(configuration.batchSize) / seconds)
+                let metrics = StepMetrics(step: step, epoch: epoch + 1, imagesPerSecond: Double(batch.samples.shape[0]) / seconds,
+                                          values: scalars.map { ($0.name, Double($0.value)) })
                 try metricsLog.append(metrics)
                 try tensorBoard.scalars(metrics.scalars, step: step)
                 observer(.step(metrics))
                 let epochDone = step % stepsPerEpoch == 0
                 if epochDone || step == totalSteps {
                     let name = epochDone ? String(format: "epoch-%03d", step / stepsPerEpoch) : String(format: "step-%07d", step)
-                    let path = try writeSamples(name: name, tensorBoard: tensorBoard)
+                    let path = try writePreview(name: name, tensorBoard: tensorBoard)
                     observer(.samplesWritten(path: path))
                     try saveCheckpoint()
                     observer(.checkpointSaved(step: step))
@@ -144,92 +124,28 @@ public final class Trainer {
         return .finished(step: step)
     }
 
-    /// Writes the fixed-noise picture `samples/NAME.png` (and logs it to TensorBoard).
-    func writeSamples(name: String, tensorBoard: TensorBoardWriter) throws -> String {
-        let samples: Tensor
-        if let average = model.averageGenerator, let network = averageNetwork {
-            average.copy(to: network)
-            network.eval()
-            samples = UnconditionalGAN.generate(network, from: fixedNoise)
-        } else {
-            samples = model.samples(from: fixedNoise)
-        }
-        let picture = SamplePictures.png(samples, means: GaussianMixture.named(configuration.dataset)?.means ?? [])
+    /// Writes the family's preview `samples/NAME.png` (and logs it to TensorBoard).
+    func writePreview(name: String, tensorBoard: TensorBoardWriter) throws -> String {
+        let picture = model.previewPicture()
         let path = "\(run.samplesPath)/\(name).png"
         try picture.write(to: path)
         try tensorBoard.image("samples", png: picture.encoded(), height: picture.height, width: picture.width,
-                          channels: picture.channels, step: step)
+                              channels: picture.channels, step: step)
         return path
     }
 
-    // MARK: Checkpoints
-
-    /// The Dropout layers of both networks by a stable name, whose generators are saved.
-    private var dropoutLayers: [(String, Dropout)] {
-        [("G", model.generator), ("D", model.discriminator)].flatMap { prefix, network in
-            network.namedModules().compactMap { name, module in (module as? Dropout).map { ("\(prefix).\(name)", $0) } }
-        }
-    }
-
-    /// Saves everything needed to resume (`training.safetensors`, one atomic file), then the
-    /// two networks as PyTorch `state_dict`s.
+    /// Saves everything resuming needs (`training.safetensors`, one atomic file), then every
+    /// network as its own PyTorch `state_dict`.
     public func saveCheckpoint() throws {
-        var tensors: [(name: String, value: Tensor)] = []
-        tensors += model.generator.state().map { ("G.\($0.name)", $0.value) }
-        tensors += model.discriminator.state().map { ("D.\($0.name)", $0.value) }
-        tensors += model.optimizerG.stateTensors().map { ("optimizerG.\($0.key)", $0.value) }
-        tensors += model.optimizerD.stateTensors().map { ("optimizerD.\($0.key)", $0.value) }
-        if let average = model.averageGenerator {
-            tensors += average.values.map { ("G_ema.\($0.key)", $0.value) }
-        }
-        let generatorIntegers = model.generator.integerStateNames
-        let integers = Set(generatorIntegers.map { "G.\($0)" } + model.discriminator.integerStateNames.map { "D.\($0)" }
-                           + (model.averageGenerator == nil ? [] : generatorIntegers.map { "G_ema.\($0)" }))
-        var metadata = ["format": "gankit-training-1", "step": String(step),
-                        "noise_generator": noiseGenerator.state.map(String.init).joined(separator: ",")]
-        for (name, dropout) in dropoutLayers {
-            metadata["dropout_generator.\(name)"] = dropout.generator.state.map(String.init).joined(separator: ",")
-        }
-        try SafeTensors.write(tensors, integerNames: integers, metadata: metadata, to: run.trainingCheckpointPath)
-        let modelMetadata = ["architecture": configuration.architecture.rawValue, "dataset": configuration.dataset, "step": String(step)]
-        try model.generator.saveCheckpoint(to: run.generatorCheckpointPath, metadata: modelMetadata)
-        try model.discriminator.saveCheckpoint(to: run.discriminatorCheckpointPath, metadata: modelMetadata)
-        if let average = model.averageGenerator, let network = averageNetwork {
-            average.copy(to: network)
-            try network.saveCheckpoint(to: run.averageGeneratorCheckpointPath, metadata: modelMetadata)
+        try TrainingCheckpoint.save(model, step: step, noiseGenerator: noiseGenerator, to: run.trainingCheckpointPath)
+        let metadata = ["family": configuration.family, "dataset": configuration.dataset, "step": String(step)]
+        for (name, network) in model.networks {
+            try network.saveCheckpoint(to: run.networkCheckpointPath(name), metadata: metadata)
         }
     }
 
     /// Restores the state `saveCheckpoint` wrote.
     func restoreCheckpoint() throws {
-        let path = run.trainingCheckpointPath
-        let contents = try SafeTensors.read(from: path)
-        func section(_ prefix: String) -> [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: contents.tensors.compactMap { key, value in
-                key.hasPrefix(prefix) ? (String(key.dropFirst(prefix.count)), value) : nil
-            })
-        }
-        func generatorState(_ key: String) throws -> RandomGenerator {
-            let words = contents.metadata[key]?.split(separator: ",").compactMap { UInt64($0) } ?? []
-            guard words.count == 4, words.contains(where: { $0 != 0 }) else {
-                throw CheckpointError.invalid("\(path): metadata \(key) is missing or malformed")
-            }
-            return RandomGenerator(state: words)
-        }
-        guard contents.metadata["format"] == "gankit-training-1", let savedStep = contents.metadata["step"].flatMap(Int.init) else {
-            throw CheckpointError.invalid("\(path): not a GANKit training checkpoint (no format or step in its metadata)")
-        }
-        try model.generator.load(section("G."), source: path)
-        try model.discriminator.load(section("D."), source: path)
-        try model.averageGenerator?.restore(section("G_ema."), source: path)
-        do {
-            try model.optimizerG.loadState(section("optimizerG."), for: model.generator)
-            try model.optimizerD.loadState(section("optimizerD."), for: model.discriminator)
-        } catch let error as CheckpointError {
-            throw CheckpointError.invalid("\(path): \(error)")
-        }
-        noiseGenerator = try generatorState("noise_generator")
-        for (name, dropout) in dropoutLayers { dropout.generator = try generatorState("dropout_generator.\(name)") }
-        step = savedStep
+        (step, noiseGenerator) = try TrainingCheckpoint.restore(model, from: run.trainingCheckpointPath)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Everything that defines a training run; saved as the run folder's `config.json`.
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
-    /// The model family (`dcgan`, `vanilla`).
-    public var architecture: Architecture
+    /// The model family (`dcgan`, `vanilla`, `cgan`, ...; see `FamilyCatalog`).
+    public var family: String
     /// `fashion-mnist`, `mnist`, `ring8`, `grid25`, or a folder of PNG images.
     public var dataset: String
     /// Where the dataset's files are, when not the default location.
@@ -27,12 +27,35 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var emaDecay: Float?
     /// Samples in the fixed-noise grid written after every epoch.
     public var gridSize = 64
-    /// Points drawn from a 2-D mixture to form its training set.
+    /// Points drawn from a 2-D mixture (or images stacked) to form its training set.
     public var mixtureSampleCount = 50_000
+    /// The side images are resized to before training (`--image-size`), or nil for their own size.
+    public var imageSize: Int?
+    /// Options of the family beyond the shared ones, by flag name without dashes (each family
+    /// documents its own and reads them with `option(_:default:)`).
+    public var options: [String: String] = [:]
+    /// Recorded when training starts: the shape of one training sample.
+    public var sampleShape: [Int]?
+    /// Recorded when training starts: the number of classes of the training labels, if any.
+    public var classCount: Int?
 
-    public init(architecture: Architecture, dataset: String) {
-        self.architecture = architecture
+    public init(family: String, dataset: String) {
+        self.family = family
         self.dataset = dataset
+    }
+
+    /// A family option, or `defaultValue` when it is not set. A value that does not parse
+    /// as `T` is reported by `validate` of the family that reads it.
+    public func option<T: LosslessStringConvertible>(_ name: String, default defaultValue: T) -> T {
+        options[name].flatMap(T.init) ?? defaultValue
+    }
+
+    /// The recorded sample shape; a configuration that never started training has none.
+    public func recordedSampleShape() throws -> [Int] {
+        guard let sampleShape else {
+            throw TrainingError.invalidConfiguration("the run's config.json records no sample shape; it was not trained by this version of GANKit")
+        }
+        return sampleShape
     }
 
     /// Checks the values a user can set; the message names the flag to fix.
@@ -51,6 +74,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1), not \(labelSmoothing)")
         try check(gridSize >= 1, "--grid-size must be at least 1")
         try check(emaDecay.map { $0 > 0 && $0 < 1 } ?? true, "--ema must be a decay in (0, 1), such as 0.999, not \(emaDecay ?? 0)")
+        try check(imageSize.map { (4...1024).contains($0) } ?? true, "--image-size must be between 4 and 1024, not \(imageSize ?? 0)")
+        for (name, value) in options where value.isEmpty { try check(false, "--\(name) needs a value") }
     }
 }
 

@@ -1,10 +1,12 @@
 import NN
 import TensorCore
 
-/// The reference networks of DESIGN.md, built exactly as the PyTorch `nn.Sequential` of
-/// shared/bench/torch_reference.py so checkpoint keys and layouts match.
+/// The networks of the unconditional families, built as PyTorch `nn.Sequential`s so
+/// checkpoint keys and layouts match. At 28x28 they are DESIGN.md's reference networks.
 public enum Architecture: String, Sendable, Codable, CaseIterable {
-    /// The TensorFlow DCGAN tutorial networks for 28x28 gray images.
+    /// At 28x28 (1 or 3 channels) the TensorFlow DCGAN tutorial networks; at 32x32 and 64x64
+    /// the DCGAN paper's (Radford et al.: 4x4 transposed convolutions doubling the size from
+    /// 4x4, BatchNorm and ReLU in G; strided 4x4 convolutions, BatchNorm and LeakyReLU in D).
     case dcgan
     /// MLP G and D; for 2-D data a narrower variant with 2-D input and output.
     case vanilla
@@ -12,14 +14,18 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
     /// Data shapes this architecture handles.
     public func supports(sampleShape: [Int]) -> Bool {
         switch self {
-        case .dcgan: return sampleShape == [1, 28, 28]
-        case .vanilla: return sampleShape == [1, 28, 28] || sampleShape == [2]
+        case .dcgan:
+            return sampleShape.count == 3 && [1, 3].contains(sampleShape[0]) && sampleShape[1] == sampleShape[2]
+                && [28, 32, 64].contains(sampleShape[1])
+        case .vanilla: return sampleShape.count == 3 || sampleShape == [2]
         }
     }
 
     /// The generator: noise [N, latentSize] to samples [N] + sampleShape.
     public func makeGenerator(latentSize: Int, sampleShape: [Int], generator rng: inout RandomGenerator) -> Sequential {
         switch (self, sampleShape.count) {
+        case (.dcgan, _) where sampleShape[1] != 28:
+            return Self.paperGenerator(latentSize: latentSize, channels: sampleShape[0], size: sampleShape[1], generator: &rng)
         case (.dcgan, _):
             return Sequential {
                 Linear(latentSize, 7 * 7 * 256, bias: false, generator: &rng)
@@ -32,7 +38,7 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
                 ConvTranspose2d(128, 64, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1, bias: false, generator: &rng)
                 BatchNorm2d(64)
                 LeakyReLU(0.2)
-                ConvTranspose2d(64, 1, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1, bias: false, generator: &rng)
+                ConvTranspose2d(64, sampleShape[0], kernelSize: 5, stride: 2, padding: 2, outputPadding: 1, bias: false, generator: &rng)
                 Tanh()
             }
         case (.vanilla, 1):
@@ -69,9 +75,11 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
     /// from `seed`.
     public func makeDiscriminator(sampleShape: [Int], seed: UInt64, generator rng: inout RandomGenerator) -> Sequential {
         switch (self, sampleShape.count) {
+        case (.dcgan, _) where sampleShape[1] != 28:
+            return Self.paperDiscriminator(channels: sampleShape[0], size: sampleShape[1], generator: &rng)
         case (.dcgan, _):
             return Sequential {
-                Conv2d(1, 64, kernelSize: 5, stride: 2, padding: 2, generator: &rng)
+                Conv2d(sampleShape[0], 64, kernelSize: 5, stride: 2, padding: 2, generator: &rng)
                 LeakyReLU(0.2)
                 Dropout(0.3, seed: seed &+ 1)
                 Conv2d(64, 128, kernelSize: 5, stride: 2, padding: 2, generator: &rng)
@@ -99,5 +107,39 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
                 Linear(256, 1, generator: &rng)
             }
         }
+    }
+
+    /// The DCGAN paper's generator for `size` 32 or 64: [N, latent] -> [N, latent, 1, 1] -> 4x4
+    /// with 64·size/8 channels, halving the channels as each 4x4 stride-2 transposed
+    /// convolution doubles the size, Tanh at the end.
+    static func paperGenerator(latentSize: Int, channels: Int, size: Int, generator rng: inout RandomGenerator) -> Sequential {
+        let doublings = size == 64 ? 4 : 3
+        var width = 64 << (doublings - 1)
+        var layers: [Module] = [Unflatten(1, [latentSize, 1, 1]),
+                                ConvTranspose2d(latentSize, width, kernelSize: 4, stride: 1, padding: 0, bias: false, generator: &rng),
+                                BatchNorm2d(width), ReLU()]
+        for _ in 1..<doublings {
+            layers += [ConvTranspose2d(width, width / 2, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng),
+                       BatchNorm2d(width / 2), ReLU()]
+            width /= 2
+        }
+        layers += [ConvTranspose2d(width, channels, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), Tanh()]
+        return Sequential(layers)
+    }
+
+    /// The DCGAN paper's discriminator for `size` 32 or 64: 4x4 stride-2 convolutions from 64
+    /// channels, doubling them, BatchNorm after the first, LeakyReLU(0.2), then a 4x4
+    /// convolution to one logit.
+    static func paperDiscriminator(channels: Int, size: Int, generator rng: inout RandomGenerator) -> Sequential {
+        let halvings = size == 64 ? 4 : 3
+        var width = 64
+        var layers: [Module] = [Conv2d(channels, width, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), LeakyReLU(0.2)]
+        for _ in 1..<halvings {
+            layers += [Conv2d(width, width * 2, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng),
+                       BatchNorm2d(width * 2), LeakyReLU(0.2)]
+            width *= 2
+        }
+        layers += [Conv2d(width, 1, kernelSize: 4, stride: 1, padding: 0, bias: false, generator: &rng), Flatten()]
+        return Sequential(layers)
     }
 }

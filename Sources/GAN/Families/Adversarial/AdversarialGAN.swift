@@ -1,0 +1,219 @@
+import Datasets
+import Foundation
+import NN
+import TensorCore
+
+/// A generator and a discriminator trained on the minimax game, unconditional (vanilla, dcgan)
+/// or conditioned on class labels (cgan): it owns the two networks, their optimizers and an
+/// optional moving average of G, and its `step` reads like the algorithm: (1) update D on a
+/// real batch and a generated one, (2) update G through D.
+public final class AdversarialGAN: NoiseSampling {
+    public let generator: any GeneratorNetwork
+    public let discriminator: any DiscriminatorNetwork
+    public let optimizerG: Adam
+    public let optimizerD: Adam
+    public let loss: AdversarialLoss
+    public let regularizer: GradientRegularizer?
+    /// D updates per G update.
+    public let discriminatorSteps: Int
+    /// One-sided label smoothing of the real target.
+    public let labelSmoothing: Float
+    public let latentSize: Int
+    /// The number of classes G and D are conditioned on, or nil.
+    public let classCount: Int?
+    /// Weight of the auxiliary classification loss (AC-GAN), when D has a classifier head.
+    public let auxiliaryWeight: Float
+    /// The moving average of G's weights, updated after every G step, when one is kept.
+    public let averageGenerator: ExponentialMovingAverage?
+    /// A network of G's architecture holding the average, for sampling and checkpoints.
+    public let averageNetwork: (any GeneratorNetwork)?
+    /// The noise (and labels) behind the preview grid, the same for every epoch.
+    public let previewNoise: Tensor
+    public let previewLabels: [Int]?
+    /// Means of a 2-D mixture, drawn on scatter-plot previews.
+    let previewMeans: [SIMD2<Float>]
+    /// Whether D's output for a sample is independent of the rest of its batch (no BatchNorm).
+    let discriminatorTakesJointBatches: Bool
+
+    public init(generator: any GeneratorNetwork, discriminator: any DiscriminatorNetwork, optimizerG: Adam, optimizerD: Adam,
+                loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
+                labelSmoothing: Float = 0, latentSize: Int, classCount: Int? = nil, auxiliaryWeight: Float = 1,
+                averageNetwork: (any GeneratorNetwork)? = nil, averageDecay: Float? = nil,
+                previewNoise: Tensor, previewLabels: [Int]? = nil, previewMeans: [SIMD2<Float>] = []) {
+        self.generator = generator
+        self.discriminator = discriminator
+        self.optimizerG = optimizerG
+        self.optimizerD = optimizerD
+        self.loss = loss
+        self.regularizer = regularizer
+        self.discriminatorSteps = discriminatorSteps
+        self.labelSmoothing = labelSmoothing
+        self.latentSize = latentSize
+        self.classCount = classCount
+        self.auxiliaryWeight = auxiliaryWeight
+        averageGenerator = averageDecay.map { ExponentialMovingAverage(of: generator, decay: $0) }
+        self.averageNetwork = averageDecay == nil ? nil : averageNetwork
+        if let averageNetwork, let averageGenerator { averageGenerator.copy(to: averageNetwork) }
+        self.previewNoise = previewNoise
+        self.previewLabels = previewLabels
+        self.previewMeans = previewMeans
+        discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm }
+    }
+
+    // MARK: GANFamily
+
+    public var networks: [(name: String, module: Module)] {
+        [("generator", generator), ("discriminator", discriminator)] + (averageNetwork.map { [("generator_ema", $0)] } ?? [])
+    }
+
+    public var optimizers: [(name: String, optimizer: any Optimizer, module: Module)] {
+        [("generator", optimizerG, generator), ("discriminator", optimizerD, discriminator)]
+    }
+
+    /// The average network was loaded with the others; the average continues from it.
+    public func restoreAuxiliaryState(_ state: [String: Tensor], source: String) throws {
+        guard state.isEmpty else { throw CheckpointError.invalid("\(source): unexpected auxiliary state \(state.keys.sorted())") }
+        if let averageGenerator, let averageNetwork {
+            try averageGenerator.restore(Dictionary(uniqueKeysWithValues: averageNetwork.state().map { ($0.name, $0.value) }), source: source)
+        }
+    }
+
+    public func trainingStep(on batch: Batch, context: StepContext, randomness: inout RandomGenerator) -> [(name: String, value: Float)] {
+        let result = step(real: batch.samples, labels: classCount == nil ? nil : batch.labels, generator: &randomness)
+        var scalars: [(name: String, value: Float)] = [
+            ("lossD", result.lossD), ("lossG", result.lossG), ("realScore", result.realScore), ("fakeScore", result.fakeScore),
+            ("gradientNormD", result.normD), ("gradientNormG", result.normG),
+        ]
+        if let accuracy = result.classifierAccuracy { scalars.append(("classifierAccuracy", accuracy)) }
+        return scalars
+    }
+
+    public var hasAverageGenerator: Bool { averageNetwork != nil }
+
+    public func previewPicture() -> PNGImage {
+        SamplePictures.png(samples(latent: previewNoise, labels: previewLabels, useAverage: true), means: previewMeans)
+    }
+
+    public func samples(latent: Tensor, labels: [Int]?, useAverage: Bool) -> Tensor {
+        let network: any GeneratorNetwork = useAverage ? (averageNetwork ?? generator) : generator
+        let wasTraining = network.isTraining
+        network.eval()
+        defer { network.train(wasTraining) }
+        return Self.generate(network, from: latent, labels: classCount == nil ? nil : labels)
+    }
+
+    // MARK: The step
+
+    /// Standard normal noise for `count` samples.
+    public func noise(_ count: Int, generator rng: inout RandomGenerator) -> Tensor {
+        Tensor.randn([count, latentSize], generator: &rng)
+    }
+
+    /// What one step measured.
+    public struct StepResult {
+        public var lossD: Float, lossG: Float, realScore: Float, fakeScore: Float, normD: Float, normG: Float
+        /// The auxiliary classifier's accuracy on the real batch (AC-GAN).
+        public var classifierAccuracy: Float?
+    }
+
+    /// One training step on `real` (with its `labels` for conditional models), as PyTorch's
+    /// DCGAN example: G makes one fake batch (for the same labels), which (1) trains D as a
+    /// constant (`discriminatorSteps` updates; extra ones draw new fakes), then (2) trains G
+    /// through the updated D. Noise comes from `rng`.
+    public func step(real: Tensor, labels: [Int]?, generator rng: inout RandomGenerator) -> StepResult {
+        let G = generator, D = discriminator
+        let batch = real.shape[0]
+        let z = noise(batch, generator: &rng)
+        let (fake, pullbackG) = valueAndPullback(model: G) { G in G.generate(z, labels: labels) }
+        var result = StepResult(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0, normD: 0, normG: 0)
+        // (1) Update D: real batch against generated batch (no gradient into G).
+        for k in 0..<discriminatorSteps {
+            let fakeForD = k == 0 ? fake : stopGradient(G.generate(noise(batch, generator: &rng), labels: labels))
+            var penaltyGenerator = rng
+            var realOutput = Tensor(0), fakeOutput = Tensor(0), realClasses: Tensor?
+            let (value, gradients) = valueAndGrad(model: D) { D in
+                let outputs = self.discriminate(real, fakeForD, labels: labels)
+                (realOutput, fakeOutput, realClasses) = (outputs.real, outputs.fake, outputs.realClasses)
+                var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
+                if let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses {
+                    // AC-GAN: D classifies real and generated samples by their (requested) class.
+                    total = total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * self.auxiliaryWeight
+                }
+                if let regularizer = self.regularizer {
+                    total = total + regularizer.penalty({ D.discriminate($0, labels: labels).score }, real: real, fake: fakeForD,
+                                                        generator: &penaltyGenerator)
+                }
+                return total
+            }
+            rng = penaltyGenerator
+            result.lossD += value.scalar / Float(discriminatorSteps)
+            result.normD = globalNorm(gradients)
+            result.realScore = score(realOutput)
+            result.fakeScore = score(fakeOutput)
+            if let labels, let realClasses {
+                let predicted = realClasses.detached().argmax(axis: 1)
+                result.classifierAccuracy = Float(zip(predicted, labels).filter { $0 == $1 }.count) / Float(labels.count)
+            }
+            // Never apply a non-finite update: the caller stops on the returned values.
+            guard result.lossD.isFinite, result.normD.isFinite else {
+                result.lossG = .nan
+                result.normG = .nan
+                return result
+            }
+            optimizerD.update(D, gradients: gradients)
+        }
+        // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
+        // weights get no gradients), pulled back through G.
+        let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in
+            let output = D.discriminate(x, labels: labels)
+            var total = self.loss.generatorLoss(fake: output.score)
+            if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
+            return total
+        }(fake)
+        let gradientsG = pullbackG(fakeGradient)
+        result.lossG = valueG.scalar
+        result.normG = globalNorm(gradientsG)
+        if result.lossG.isFinite && result.normG.isFinite {
+            optimizerG.update(G, gradients: gradientsG)
+            if let averageGenerator {
+                averageGenerator.update(from: G)
+                if let averageNetwork { averageGenerator.copy(to: averageNetwork) }
+            }
+        }
+        return result
+    }
+
+    /// D's outputs on a real and a fake batch. Without BatchNorm in D (whose batch statistics
+    /// would mix the two) both go through D as one batch: one pass, larger GEMMs.
+    func discriminate(_ real: Tensor, _ fake: Tensor, labels: [Int]?)
+        -> (real: Tensor, fake: Tensor, realClasses: Tensor?, fakeClasses: Tensor?) {
+        guard discriminatorTakesJointBatches else {
+            let r = discriminator.discriminate(real, labels: labels), f = discriminator.discriminate(fake, labels: labels)
+            return (r.score, f.score, r.classLogits, f.classLogits)
+        }
+        let n = real.shape[0]
+        let outputs = discriminator.discriminate(Tensor.concat([real, fake], axis: 0), labels: labels.map { $0 + $0 })
+        func halves(_ t: Tensor) -> (Tensor, Tensor) { (t.slice(axis: 0, 0..<n), t.slice(axis: 0, n..<t.shape[0])) }
+        let (r, f) = halves(outputs.score)
+        let classes = outputs.classLogits.map(halves)
+        return (r, f, classes?.0, classes?.1)
+    }
+
+    /// Mean D output as a probability (logit losses) or a raw score.
+    func score(_ output: Tensor) -> Float {
+        (loss.outputsAreLogits ? output.detached().sigmoid() : output.detached()).mean().scalar
+    }
+
+    /// `network` applied to `z` (and `labels`) in chunks of `batchSize` rows, joined.
+    static func generate(_ network: any GeneratorNetwork, from z: Tensor, labels: [Int]?, batchSize: Int = 500) -> Tensor {
+        let count = z.shape[0]
+        var pieces: [Tensor] = []
+        var start = 0
+        while start < count {
+            let end = min(count, start + batchSize)
+            pieces.append(network.generate(z.slice(axis: 0, start..<end), labels: labels.map { Array($0[start..<end]) }))
+            start = end
+        }
+        return pieces.count == 1 ? pieces[0] : Tensor.concat(pieces, axis: 0)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// How to build one family: what `gankit train NAME`, `gankit sample` and `gankit eval` look up
+/// by the name saved in a run's `config.json`.
+public struct FamilyDescriptor: Sendable {
+    /// The name on the command line and in `config.json`.
+    public let name: String
+    /// One line for help texts.
+    public let summary: String
+    /// Opens the training data a configuration names.
+    public let openData: @Sendable (TrainingConfiguration) throws -> TrainingSet
+    /// Builds the family with fresh weights from the configuration's seed. The configuration
+    /// has its `sampleShape` (and `classCount`, for labelled data) recorded.
+    public let make: @Sendable (TrainingConfiguration) throws -> any GANFamily
+
+    public init(name: String, summary: String,
+                openData: @escaping @Sendable (TrainingConfiguration) throws -> TrainingSet = TrainingData.open,
+                make: @escaping @Sendable (TrainingConfiguration) throws -> any GANFamily) {
+        self.name = name
+        self.summary = summary
+        self.openData = openData
+        self.make = make
+    }
+}
+
+/// Every family GANKit trains, by name.
+public enum FamilyCatalog {
+    /// The families in the order help texts list them.
+    public static let all: [FamilyDescriptor] = [
+        UnconditionalFamilies.vanilla, UnconditionalFamilies.dcgan,
+    ]
+
+    /// The family called `name`, or an error listing the known names.
+    public static func descriptor(_ name: String) throws -> FamilyDescriptor {
+        guard let descriptor = all.first(where: { $0.name == name }) else {
+            throw TrainingError.invalidConfiguration(
+                "unknown model family \(name); the families are \(all.map(\.name).joined(separator: ", "))")
+        }
+        return descriptor
+    }
+}

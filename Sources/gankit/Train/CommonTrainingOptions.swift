@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import GAN
+
+/// The flags every family takes, and the launch that every `gankit train FAMILY` shares: new
+/// run or `--resume`, progress, Ctrl-C.
+struct CommonTrainingOptions: ParsableArguments {
+    @Option(help: "fashion-mnist, mnist, stacked-fashion-mnist, ring8, grid25, ... or a folder of images (default fashion-mnist).")
+    var dataset: String?
+    @Option(help: "Folder holding the dataset's files, when not the default location.") var data: String?
+    @Option(help: "Epochs to train (default 5).") var epochs: Int?
+    @Option(help: "Steps to train (overrides --epochs).") var steps: Int?
+    @Option(help: "Batch size (default 64).") var batch: Int?
+    @Option(help: "Seed of all randomness (default 0).") var seed: UInt64?
+    @Option(name: .customLong("image-size"), help: "Resize images to this square size before training (default: their own size).")
+    var imageSize: Int?
+    @Option(help: "Run folder (default runs/FAMILY-DATASET).") var out: String?
+    @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
+
+    /// Trains `family` with these flags and the family's own (`applyFamilyOptions`).
+    func train(family: String, applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
+        let dataset = self.dataset ?? "fashion-mnist"
+        let folder = out ?? "runs/\(family)-\(URL(fileURLWithPath: dataset).lastPathComponent)"
+        let runDirectory = RunDirectory(folder)
+        var configuration: TrainingConfiguration
+        if resume, runDirectory.exists {
+            configuration = try runDirectory.loadConfiguration()
+            guard configuration.family == family else {
+                throw ValidationError("\(folder) holds a \(configuration.family) run, not \(family)")
+            }
+            // Only the training length may change on resume; other flags must repeat the saved values.
+            configuration.epochs = epochs ?? configuration.epochs
+            configuration.steps = steps ?? (epochs != nil ? nil : configuration.steps)
+            var requested = configuration
+            try apply(to: &requested)
+            try applyFamilyOptions(&requested)
+            guard requested == configuration else {
+                throw ValidationError("\(runDirectory.configurationPath) was trained with other settings; on --resume only --epochs and --steps may change")
+            }
+        } else {
+            configuration = TrainingConfiguration(family: family, dataset: dataset)
+            configuration.epochs = epochs ?? configuration.epochs
+            configuration.steps = steps
+            try apply(to: &configuration)
+            try applyFamilyOptions(&configuration)
+        }
+        let trainer = try Trainer(configuration: configuration, run: runDirectory, resume: resume)
+        let display = ProgressDisplay()
+        Interrupt.install()
+        let outcome = try trainer.train(shouldStop: { Interrupt.isRequested }, observer: display.handle)
+        switch outcome {
+        case let .finished(step):
+            print("done: \(step) steps; checkpoints in \(runDirectory.checkpointsPath)")
+        case let .interrupted(step):
+            print("interrupted at step \(step); checkpoint saved. Continue with: gankit train \(family) --out \(folder) --resume")
+            throw ExitCode(130)
+        }
+    }
+
+    /// Sets the shared options given on the command line.
+    func apply(to configuration: inout TrainingConfiguration) throws {
+        if let data { configuration.dataDirectory = data }
+        if let batch { configuration.batchSize = batch }
+        if let seed { configuration.seed = seed }
+        if let imageSize { configuration.imageSize = imageSize }
+        if let dataset, dataset != configuration.dataset { configuration.dataset = dataset }
+    }
+}
+
+/// The flags of the adversarial game, shared by the families that play it.
+struct AdversarialTrainingOptions: ParsableArguments {
+    @Option(name: .customLong("lr-g"), help: "Generator learning rate (default 2e-4).") var learningRateG: Float?
+    @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 2e-4).") var learningRateD: Float?
+    @Option(help: "Adam beta1 (default 0.5).") var beta1: Float?
+    @Option(help: "Loss: \(AdversarialLoss.allCases.map(\.rawValue).joined(separator: ", ")) (default non-saturating).")
+    var loss: AdversarialLoss?
+    @Option(name: .customLong("d-steps"), help: "Discriminator steps per generator step (default 1).") var discriminatorSteps: Int?
+    @Option(name: .customLong("label-smoothing"), help: "One-sided label smoothing of the real target (default 0).")
+    var labelSmoothing: Float?
+    @Option(name: .customLong("gradient-penalty"), help: "WGAN-GP penalty weight (e.g. 10).") var gradientPenalty: Float?
+    @Option(help: "R1 penalty weight on real data (e.g. 10).") var r1: Float?
+    @Option(name: .customLong("latent-size"), help: "Noise size (default 100).") var latentSize: Int?
+    @Option(help: "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); grids and gankit sample use it.")
+    var ema: Float?
+
+    func validate() throws {
+        if gradientPenalty != nil && r1 != nil { throw ValidationError("give one of --gradient-penalty and --r1, not both") }
+    }
+
+    func apply(to configuration: inout TrainingConfiguration) {
+        if let learningRateG { configuration.learningRateG = learningRateG }
+        if let learningRateD { configuration.learningRateD = learningRateD }
+        if let beta1 { configuration.beta1 = beta1 }
+        if let loss { configuration.loss = loss }
+        if let discriminatorSteps { configuration.discriminatorSteps = discriminatorSteps }
+        if let labelSmoothing { configuration.labelSmoothing = labelSmoothing }
+        if let gradientPenalty { configuration.regularizer = .gradientPenalty(weight: gradientPenalty) }
+        if let r1 { configuration.regularizer = .r1(weight: r1) }
+        if let latentSize { configuration.latentSize = latentSize }
+        if let ema { configuration.emaDecay = ema }
+    }
+}
+
+extension AdversarialLoss: ExpressibleByArgument {}

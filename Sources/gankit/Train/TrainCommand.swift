@@ -1,0 +1,34 @@
+import ArgumentParser
+import GAN
+
+/// `gankit train FAMILY`: trains a model of one family into a run folder.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model; writes config.json, metrics.jsonl, samples/, checkpoints/ and TensorBoard events to --out.",
+        subcommands: [TrainVanillaCommand.self, TrainDCGANCommand.self])
+
+    /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone
+    /// would only call it an unexpected argument).
+    static func unknownFamilyMessage(_ arguments: [String]) -> String? {
+        guard arguments.count >= 2, arguments[0] == "train", !arguments[1].hasPrefix("-"),
+              !configuration.subcommands.contains(where: { $0._commandName == arguments[1] }), arguments[1] != "help" else { return nil }
+        return "unknown model family \(arguments[1]); the families are \(FamilyCatalog.all.map(\.name).joined(separator: ", "))"
+    }
+}
+
+/// `gankit train vanilla`.
+struct TrainVanillaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "vanilla", abstract: UnconditionalFamilies.vanilla.summary + ".")
+    @OptionGroup var common: CommonTrainingOptions
+    @OptionGroup var adversarial: AdversarialTrainingOptions
+    func run() throws { try common.train(family: "vanilla") { adversarial.apply(to: &$0) } }
+}
+
+/// `gankit train dcgan`.
+struct TrainDCGANCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dcgan", abstract: UnconditionalFamilies.dcgan.summary + ".")
+    @OptionGroup var common: CommonTrainingOptions
+    @OptionGroup var adversarial: AdversarialTrainingOptions
+    func run() throws { try common.train(family: "dcgan") { adversarial.apply(to: &$0) } }
+}
