@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
-        .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets"]),
+        .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets", "Metrics"]),
         .target(name: "Metrics", dependencies: ["TensorCore", "NN", "Datasets", "COpenBLAS"]),
         .executableTarget(name: "gankit", dependencies: [
             "TensorCore", "NN", "Datasets", "GAN", "Metrics",
