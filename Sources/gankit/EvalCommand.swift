@@ -87,6 +87,9 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         guard (runFolder == nil) != (samples == nil) else { throw ValidationError("give exactly one of --run DIR and --samples FILE.npy") }
         if let count, count < 4 { throw ValidationError("--count must be at least 4, not \(count)") }
+        if runFolder != nil && labels != nil {
+            throw ValidationError("--labels goes with --samples (the requested class of each sample); --run draws its own, every class equally")
+        }
         if let mixture, GaussianMixture.named(mixture) == nil {
             throw ValidationError("--mixture must be ring8 or grid25, not \(mixture)")
         }
@@ -94,16 +97,17 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let (points, source, mixtureName, defaultJSON) = try loadSamples()
+        let (points, source, mixtureName, defaultJSON, requested) = try loadSamples()
         if let mixtureName {
             try evaluateMixture(points, mixtureName: mixtureName, source: source, jsonPath: json ?? defaultJSON, started: started)
         } else {
-            try evaluateImages(points, source: source, jsonPath: json ?? defaultJSON, started: started)
+            try evaluateImages(points, requested: requested, source: source, jsonPath: json ?? defaultJSON, started: started)
         }
     }
 
-    /// The samples, where they come from, the mixture name for 2-D points, and the default JSON path.
-    private func loadSamples() throws -> (Tensor, String, String?, String) {
+    /// The samples, where they come from, the mixture name for 2-D points, the default JSON
+    /// path, and for a conditional run the class each sample was drawn for.
+    private func loadSamples() throws -> (Tensor, String, String?, String, [Int]?) {
         if let runFolder {
             let trained = try TrainedModel(run: RunDirectory(runFolder))
             let dataset = trained.configuration.dataset
@@ -113,7 +117,7 @@ struct EvalCommand: ParsableCommand {
                     throw MetricsError("\(runFolder) was trained on 2-D data \(dataset), which is not a known mixture (ring8, grid25)")
                 }
                 let drawn = try trained.samples(count: count ?? ModeCoverage.protocolSampleCount, seed: seed)
-                return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", dataset.lowercased(), runFolder + "/eval.json")
+                return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", dataset.lowercased(), runFolder + "/eval.json", nil)
             }
             guard sampleShape == FashionMNISTEvaluator.imageShape else {
                 throw MetricsError("\(runFolder) makes samples of shape \(sampleShape); the evaluator measures [1, 28, 28] images")
@@ -121,8 +125,12 @@ struct EvalCommand: ParsableCommand {
             if dataset != "fashion-mnist" {
                 print("note: \(runFolder) was trained on \(dataset); the metrics compare with Fashion-MNIST")
             }
-            let drawn = try trained.samples(count: count ?? 10_000, seed: seed)
-            return (drawn, "\(runFolder) (\(drawn.shape[0]) samples, seed \(seed))", nil, runFolder + "/eval.json")
+            let total = count ?? 10_000
+            // A conditional model draws the same number of samples of every class.
+            let requested = try trained.noiseSampler().classCount.map { classes in (0..<total).map { $0 % classes } }
+            let drawn = try trained.samples(count: total, seed: seed, labels: requested)
+            let balanced = requested == nil ? "" : ", every class equally"
+            return (drawn, "\(runFolder) (\(drawn.shape[0]) samples\(balanced), seed \(seed))", nil, runFolder + "/eval.json", requested)
         }
         let file = samples!
         guard FileManager.default.fileExists(atPath: file) else {
@@ -139,9 +147,9 @@ struct EvalCommand: ParsableCommand {
             guard let mixture else {
                 throw MetricsError("\(file) holds 2-D points of shape \(tensor.shape); say which mixture they imitate with --mixture ring8 or --mixture grid25")
             }
-            return (tensor, file, mixture.lowercased(), defaultJSON)
+            return (tensor, file, mixture.lowercased(), defaultJSON, nil)
         }
-        return (tensor, file, nil, defaultJSON)
+        return (tensor, file, nil, defaultJSON, try loadLabels(count: tensor.shape[0]))
     }
 
     private func evaluateMixture(_ points: Tensor, mixtureName: String, source: String, jsonPath: String, started: Date) throws {
@@ -160,14 +168,15 @@ struct EvalCommand: ParsableCommand {
                                 seconds: Date().timeIntervalSince(started)), to: jsonPath)
     }
 
-    private func evaluateImages(_ images: Tensor, source: String, jsonPath: String, started: Date) throws {
+    private func evaluateImages(_ images: Tensor, requested: [Int]?, source: String, jsonPath: String, started: Date) throws {
         try ImageEvaluation.validate(images, source: samples ?? source)
-        let requested = try loadLabels(count: images.shape[0])
         let evaluatorPath = evaluator ?? FashionMNISTEvaluator.defaultPath
         let network = try FashionMNISTEvaluator(contentsOf: evaluatorPath)
         let (reference, cached) = try ReferenceSet.fashionMNISTTest(evaluator: network, evaluatorPath: evaluatorPath,
                                                                   dataDirectory: directory)
-        let result = ImageEvaluation(images: images, labels: requested, evaluator: network, reference: reference, seed: seed)
+        let referenceLabels = requested == nil ? nil : try FashionMNIST(split: .test, directory: directory).images.labels
+        let result = ImageEvaluation(images: images, labels: requested, evaluator: network, reference: reference,
+                                     referenceLabels: referenceLabels, seed: seed)
         print("samples: \(source)")
         print("reference: \(reference.name)\(cached ? " (cached statistics)" : "")")
         print("evaluator: \(evaluatorPath)" + (network.testAccuracy.map { String(format: " (test accuracy %.2f%%)", 100 * $0) } ?? ""))
@@ -182,10 +191,14 @@ struct EvalCommand: ParsableCommand {
         if let consistency = result.classConsistency {
             print(row("requested class kept", String(format: "%.2f%%", 100 * consistency)))
         }
-        print("class histogram (samples / real):")
+        if let intraFID = result.meanClassFID {
+            print(row("intra-FID (mean per class)", String(format: "%.4f", intraFID)))
+        }
+        print("class histogram (samples / real)" + (result.classFID == nil ? ":" : " and FID per class:"))
         for (index, name) in FashionMNIST.classNames.enumerated() {
+            let classFID = result.classFID.map { $0[index].map { String(format: " %9.4f", $0) } ?? "       n/a" } ?? ""
             print("  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                + String(format: "%7d %7d", result.classHistogram[index], result.referenceClassHistogram[index]))
+                + String(format: "%7d %7d", result.classHistogram[index], result.referenceClassHistogram[index]) + classFID)
         }
         print(String(format: "metrics computed in %.1f s (%.1f s in all)", result.seconds, Date().timeIntervalSince(started)))
         try write(ImageReport(source: source, metrics: result), to: jsonPath)
@@ -193,9 +206,6 @@ struct EvalCommand: ParsableCommand {
 
     private func loadLabels(count: Int) throws -> [Int]? {
         guard let labels else { return nil }
-        guard runFolder == nil else {
-            throw ValidationError("--labels goes with --samples (the requested class of each sample); \(runFolder!) holds an unconditional model")
-        }
         let values = try LabelFile.read(labels, count: count)
         guard values.allSatisfy({ (0..<FashionMNISTEvaluator.classCount).contains($0) }) else {
             throw MetricsError("\(labels): every label must be a Fashion-MNIST class 0...9")

@@ -28,6 +28,9 @@ public struct ImageEvaluation: Sendable, Codable {
     public let classDivergence: Double?
     /// For conditional samples: the share the evaluator assigns to the requested class.
     public let classConsistency: Double?
+    /// FID per class of the requested labels against the reference images of that class
+    /// (intra-FID, as StudioGAN reports it), when both label sets are known.
+    public let classFID: [Double?]?
     /// The evaluator's recorded test accuracy.
     public let evaluatorAccuracy: Double?
     /// Seconds spent computing the metrics (evaluator pass included).
@@ -36,8 +39,10 @@ public struct ImageEvaluation: Sendable, Codable {
     /// Evaluates `images` (`[N, 1, 28, 28]` in [-1, 1], N ≥ 4). `labels` are the requested
     /// classes of a conditional generator. KID uses up to 100 subsets of up to 1,000 samples
     /// drawn with `seed`.
+    /// With `referenceLabels` (the class of each reference image) and `labels`, also the FID
+    /// of each class's samples against that class's reference images (intra-FID).
     public init(images: Tensor, labels: [Int]? = nil, evaluator: FashionMNISTEvaluator, reference: ReferenceSet,
-                seed: UInt64 = 0) {
+                referenceLabels: [Int]? = nil, seed: UInt64 = 0) {
         let started = Date()
         let outputs = evaluator.outputs(for: images)
         let features = FeatureMatrix(outputs.features)
@@ -58,8 +63,31 @@ public struct ImageEvaluation: Sendable, Codable {
         let divergence = histogram.divergence(from: referenceHistogram)
         classDivergence = divergence.isFinite ? divergence : nil
         classConsistency = labels.map { Metrics.classConsistency(predicted: predicted, requested: $0) }
+        if let labels, let referenceLabels {
+            classFID = Self.classFrechetDistances(features, labels, reference.features, referenceLabels)
+        } else {
+            classFID = nil
+        }
         evaluatorAccuracy = evaluator.testAccuracy
         seconds = Date().timeIntervalSince(started)
+    }
+
+    /// The FID between the samples and the reference images of each class (nil for a class
+    /// with fewer than two of either).
+    static func classFrechetDistances(_ features: FeatureMatrix, _ labels: [Int], _ reference: FeatureMatrix,
+                                      _ referenceLabels: [Int]) -> [Double?] {
+        (0..<FashionMNISTEvaluator.classCount).map { label in
+            let generated = labels.indices.filter { labels[$0] == label }
+            let real = referenceLabels.indices.filter { referenceLabels[$0] == label }
+            guard generated.count >= 2, real.count >= 2 else { return nil }
+            return FrechetDistance.between(FeatureStatistics(reference.rows(real)), FeatureStatistics(features.rows(generated)))
+        }
+    }
+
+    /// The mean of the per-class FIDs (intra-FID), over the classes that have one.
+    public var meanClassFID: Double? {
+        let values = classFID?.compactMap { $0 } ?? []
+        return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
     /// Checks that a sample array fits the evaluator: `[N, 1, 28, 28]`, N ≥ 4, values in

@@ -8,7 +8,8 @@ extension AdversarialGAN {
     /// average; preview noise of `--grid-size` rows drawn from seed + 2.
     public convenience init(configuration: TrainingConfiguration, generator: any GeneratorNetwork,
                             discriminator: any DiscriminatorNetwork, averageNetwork: (any GeneratorNetwork)?,
-                            classCount: Int? = nil, auxiliaryWeight: Float = 1, previewLabels: [Int]? = nil) {
+                            classCount: Int? = nil, auxiliaryWeight: Float = 1, previewLabels: [Int]? = nil,
+                            previewRows: Int? = nil) {
         var gridGenerator = RandomGenerator(seed: configuration.seed &+ 2)
         let rows = previewLabels?.count ?? configuration.gridSize
         let previewNoise = Tensor.randn([rows, configuration.latentSize], generator: &gridGenerator)
@@ -19,7 +20,7 @@ extension AdversarialGAN {
                   discriminatorSteps: configuration.discriminatorSteps, labelSmoothing: configuration.labelSmoothing,
                   latentSize: configuration.latentSize, classCount: classCount, auxiliaryWeight: auxiliaryWeight,
                   averageNetwork: averageNetwork, averageDecay: configuration.emaDecay,
-                  previewNoise: previewNoise, previewLabels: previewLabels,
+                  previewNoise: previewNoise, previewLabels: previewLabels, previewRows: previewRows,
                   previewMeans: GaussianMixture.named(configuration.dataset)?.means ?? [])
     }
 }

@@ -30,6 +30,8 @@ public final class AdversarialGAN: NoiseSampling {
     /// The noise (and labels) behind the preview grid, the same for every epoch.
     public let previewNoise: Tensor
     public let previewLabels: [Int]?
+    /// Rows of the preview grid (one per class for conditional models), or nil for a square grid.
+    let previewRows: Int?
     /// Means of a 2-D mixture, drawn on scatter-plot previews.
     let previewMeans: [SIMD2<Float>]
     /// Whether D's output for a sample is independent of the rest of its batch (no BatchNorm).
@@ -39,7 +41,7 @@ public final class AdversarialGAN: NoiseSampling {
                 loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
                 labelSmoothing: Float = 0, latentSize: Int, classCount: Int? = nil, auxiliaryWeight: Float = 1,
                 averageNetwork: (any GeneratorNetwork)? = nil, averageDecay: Float? = nil,
-                previewNoise: Tensor, previewLabels: [Int]? = nil, previewMeans: [SIMD2<Float>] = []) {
+                previewNoise: Tensor, previewLabels: [Int]? = nil, previewRows: Int? = nil, previewMeans: [SIMD2<Float>] = []) {
         self.generator = generator
         self.discriminator = discriminator
         self.optimizerG = optimizerG
@@ -56,6 +58,7 @@ public final class AdversarialGAN: NoiseSampling {
         if let averageNetwork, let averageGenerator { averageGenerator.copy(to: averageNetwork) }
         self.previewNoise = previewNoise
         self.previewLabels = previewLabels
+        self.previewRows = previewRows
         self.previewMeans = previewMeans
         discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm }
     }
@@ -91,7 +94,7 @@ public final class AdversarialGAN: NoiseSampling {
     public var hasAverageGenerator: Bool { averageNetwork != nil }
 
     public func previewPicture() -> PNGImage {
-        SamplePictures.png(samples(latent: previewNoise, labels: previewLabels, useAverage: true), means: previewMeans)
+        SamplePictures.png(samples(latent: previewNoise, labels: previewLabels, useAverage: true), rows: previewRows, means: previewMeans)
     }
 
     public func samples(latent: Tensor, labels: [Int]?, useAverage: Bool) -> Tensor {

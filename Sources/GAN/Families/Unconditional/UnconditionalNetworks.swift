@@ -79,13 +79,7 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
             return Self.paperDiscriminator(channels: sampleShape[0], size: sampleShape[1], generator: &rng)
         case (.dcgan, _):
             return Sequential {
-                Conv2d(sampleShape[0], 64, kernelSize: 5, stride: 2, padding: 2, generator: &rng)
-                LeakyReLU(0.2)
-                Dropout(0.3, seed: seed &+ 1)
-                Conv2d(64, 128, kernelSize: 5, stride: 2, padding: 2, generator: &rng)
-                LeakyReLU(0.2)
-                Dropout(0.3, seed: seed &+ 2)
-                Flatten()
+                Self.dcganDiscriminatorFeatures(inputChannels: sampleShape[0], seed: seed, generator: &rng)
                 Linear(128 * 7 * 7, 1, generator: &rng)
             }
         case (.vanilla, 1):
@@ -107,6 +101,15 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
                 Linear(256, 1, generator: &rng)
             }
         }
+    }
+
+    /// The convolutional part of the 28x28 `dcgan` discriminator, up to its flattened
+    /// 128·7·7 features: Conv(5, stride 2) · LeakyReLU(0.2) · Dropout(0.3), twice, Flatten.
+    /// Dropout masks come from `seed`.
+    public static func dcganDiscriminatorFeatures(inputChannels: Int, seed: UInt64, generator rng: inout RandomGenerator) -> [Module] {
+        [Conv2d(inputChannels, 64, kernelSize: 5, stride: 2, padding: 2, generator: &rng), LeakyReLU(0.2), Dropout(0.3, seed: seed &+ 1),
+         Conv2d(64, 128, kernelSize: 5, stride: 2, padding: 2, generator: &rng), LeakyReLU(0.2), Dropout(0.3, seed: seed &+ 2),
+         Flatten()]
     }
 
     /// The DCGAN paper's generator for `size` 32 or 64: [N, latent] -> [N, latent, 1, 1] -> 4x4
