@@ -1,6 +1,6 @@
 # GANKit: `make run` (main job) and `make test` (the test suite) on a fresh Debian machine.
 SWIFT ?= swift
-APT_PACKAGES = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
+APT_PACKAGES = pkg-config libopenblas-dev zlib1g-dev libturbojpeg0-dev dataset-fashion-mnist
 GANKIT = .build/release/gankit
 # The main job: the reference DCGAN on Fashion-MNIST, about 8 minutes on 2 cores.
 RUN ?= runs/dcgan-fashion-mnist

@@ -23,9 +23,10 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CTurboJPEG"]),
         .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets", "Metrics"]),
         .target(name: "Metrics", dependencies: ["TensorCore", "NN", "Datasets", "COpenBLAS"]),
         .executableTarget(name: "gankit", dependencies: [

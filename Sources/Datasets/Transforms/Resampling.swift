@@ -73,41 +73,55 @@ extension ImageBuffer {
         if newHeight == height && newWidth == width { return self }
         let horizontal = ResamplingTable(inputSize: width, outputSize: newWidth, method: method)
         let vertical = ResamplingTable(inputSize: height, outputSize: newHeight, method: method)
-        var intermediate = [Float](repeating: 0, count: channels * height * newWidth)
-        var output = ImageBuffer(channels: channels, height: newHeight, width: newWidth)
+        return resampledAlongWidth(horizontal).resampledAlongHeight(vertical)
+    }
+
+    /// The image with every row resampled by `table` (its output size is the new width).
+    func resampledAlongWidth(_ table: ResamplingTable) -> ImageBuffer {
+        let newWidth = table.offsets.count - 1
+        var output = ImageBuffer(channels: channels, height: height, width: newWidth)
         pixels.withUnsafeBufferPointer { sourceBuffer in
-            intermediate.withUnsafeMutableBufferPointer { middleBuffer in
-                output.pixels.withUnsafeMutableBufferPointer { outputBuffer in
-                    let source = sourceBuffer.baseAddress!, middle = middleBuffer.baseAddress!
-                    let destination = outputBuffer.baseAddress!
-                    horizontal.offsets.withUnsafeBufferPointer { offsets in
-                    horizontal.indices.withUnsafeBufferPointer { indices in
-                    horizontal.weights.withUnsafeBufferPointer { weights in
-                        for row in 0..<(channels * height) {
-                            let input = source + row * width, result = middle + row * newWidth
-                            for column in 0..<newWidth {
-                                var sum: Float = 0
-                                for tap in offsets[column]..<offsets[column + 1] { sum += input[indices[tap]] * weights[tap] }
-                                result[column] = sum
+            output.pixels.withUnsafeMutableBufferPointer { outputBuffer in
+                let source = sourceBuffer.baseAddress!, destination = outputBuffer.baseAddress!
+                table.offsets.withUnsafeBufferPointer { offsets in
+                table.indices.withUnsafeBufferPointer { indices in
+                table.weights.withUnsafeBufferPointer { weights in
+                    for row in 0..<(channels * height) {
+                        let input = source + row * width, result = destination + row * newWidth
+                        for column in 0..<newWidth {
+                            var sum: Float = 0
+                            for tap in offsets[column]..<offsets[column + 1] { sum += input[indices[tap]] * weights[tap] }
+                            result[column] = sum
+                        }
+                    }
+                }}}
+            }
+        }
+        return output
+    }
+
+    /// The image with every column resampled by `table` (its output size is the new height).
+    func resampledAlongHeight(_ table: ResamplingTable) -> ImageBuffer {
+        let newHeight = table.offsets.count - 1
+        var output = ImageBuffer(channels: channels, height: newHeight, width: width)
+        pixels.withUnsafeBufferPointer { sourceBuffer in
+            output.pixels.withUnsafeMutableBufferPointer { outputBuffer in
+                let source = sourceBuffer.baseAddress!, destination = outputBuffer.baseAddress!
+                table.offsets.withUnsafeBufferPointer { offsets in
+                table.indices.withUnsafeBufferPointer { indices in
+                table.weights.withUnsafeBufferPointer { weights in
+                    for channel in 0..<channels {
+                        let plane = source + channel * height * width
+                        for row in 0..<newHeight {
+                            let result = destination + (channel * newHeight + row) * width
+                            for column in 0..<width { result[column] = 0 }
+                            for tap in offsets[row]..<offsets[row + 1] {
+                                let input = plane + indices[tap] * width, weight = weights[tap]
+                                for column in 0..<width { result[column] += input[column] * weight }
                             }
                         }
-                    }}}
-                    vertical.offsets.withUnsafeBufferPointer { offsets in
-                    vertical.indices.withUnsafeBufferPointer { indices in
-                    vertical.weights.withUnsafeBufferPointer { weights in
-                        for channel in 0..<channels {
-                            let plane = middle + channel * height * newWidth
-                            for row in 0..<newHeight {
-                                let result = destination + (channel * newHeight + row) * newWidth
-                                for column in 0..<newWidth { result[column] = 0 }
-                                for tap in offsets[row]..<offsets[row + 1] {
-                                    let input = plane + indices[tap] * newWidth, weight = weights[tap]
-                                    for column in 0..<newWidth { result[column] += input[column] * weight }
-                                }
-                            }
-                        }
-                    }}}
-                }
+                    }
+                }}}
             }
         }
         return output

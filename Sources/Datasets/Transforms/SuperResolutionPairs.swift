@@ -1,7 +1,9 @@
 import TensorCore
 
-/// Makes (low-resolution, high-resolution) training pairs for super-resolution by shrinking
-/// high-resolution images by an integer factor (SRGAN uses bicubic by 4).
+/// Makes (low-resolution, high-resolution) pairs from in-memory images by shrinking them by an
+/// integer factor with a PyTorch-style `ResamplingMethod`. For training on photos the way
+/// SRGAN does (random patches, MATLAB's bicubic shrink, flips and rotations), use
+/// `SuperResolutionPatches`.
 public struct SuperResolutionPairs: Sendable {
     /// The downsampling factor.
     public let factor: Int
