@@ -6,6 +6,19 @@
 /// Each map's vjp is written with the other two, which is what makes convolutions
 /// differentiable any number of times.
 enum ConvolutionKernels {
+    /// How a convolution's maps are computed.
+    enum Algorithm: CaseIterable {
+        /// im2col/col2im around one GEMM per chunk of the batch (any geometry).
+        case columns
+        /// Shifted GEMMs on a position-major copy (one group, many channels).
+        case shiftedGemm
+    }
+
+    /// The faster algorithm for a convolution of `weight` over `input`.
+    static func algorithm(input: [Int], weight: [Int], geometry: ConvolutionGeometry) -> Algorithm {
+        ShiftedGemmConvolution.applies(input: input, weight: weight, geometry: geometry) ? .shiftedGemm : .columns
+    }
+
     /// Most elements of column buffer used at once; the batch is processed in chunks below it.
     static let columnBudget = 1 << 24
 
@@ -56,7 +69,11 @@ enum ConvolutionKernels {
     }
 
     /// y = conv(x, w).
-    static func forward(_ x: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, outputSize: (Int, Int)) -> Tensor {
+    static func forward(_ x: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, outputSize: (Int, Int),
+                        algorithm chosen: Algorithm? = nil) -> Tensor {
+        if (chosen ?? algorithm(input: x.shape, weight: w.shape, geometry: geometry)) == .shiftedGemm {
+            return ShiftedGemmConvolution.forward(x, w, geometry: geometry, outputSize: outputSize)
+        }
         let plan = Plan(input: x.shape, weight: w.shape, output: outputSize, geometry: geometry)
         let k = plan.layout.rows, og = plan.groupOutputChannels
         let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
@@ -77,8 +94,13 @@ enum ConvolutionKernels {
     }
 
     /// x = conv(., w)ᵀ(y): the adjoint of `forward` in its input, for an input of `inputSize`.
-    static func transposed(_ y: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, inputSize: (Int, Int)) -> Tensor {
+    static func transposed(_ y: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, inputSize: (Int, Int),
+                           algorithm chosen: Algorithm? = nil) -> Tensor {
         let inputChannels = w.shape[1] * geometry.groups
+        let input = [y.shape[0], inputChannels, inputSize.0, inputSize.1]
+        if (chosen ?? algorithm(input: input, weight: w.shape, geometry: geometry)) == .shiftedGemm {
+            return ShiftedGemmConvolution.transposed(y, w, geometry: geometry, inputSize: inputSize)
+        }
         let plan = Plan(input: [y.shape[0], inputChannels, inputSize.0, inputSize.1], weight: w.shape,
                         output: (y.shape[2], y.shape[3]), geometry: geometry)
         let k = plan.layout.rows, og = plan.groupOutputChannels
@@ -100,7 +122,11 @@ enum ConvolutionKernels {
     }
 
     /// dw: the adjoint of `forward` in its weight, for a weight of `weightShape`.
-    static func weightGradient(_ x: Tensor, _ y: Tensor, geometry: ConvolutionGeometry, weightShape: [Int]) -> Tensor {
+    static func weightGradient(_ x: Tensor, _ y: Tensor, geometry: ConvolutionGeometry, weightShape: [Int],
+                               algorithm chosen: Algorithm? = nil) -> Tensor {
+        if (chosen ?? algorithm(input: x.shape, weight: weightShape, geometry: geometry)) == .shiftedGemm {
+            return ShiftedGemmConvolution.weightGradient(x, y, geometry: geometry, weightShape: weightShape)
+        }
         let plan = Plan(input: x.shape, weight: weightShape, output: (y.shape[2], y.shape[3]), geometry: geometry)
         let k = plan.layout.rows, og = plan.groupOutputChannels
         let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)

@@ -1,0 +1,292 @@
+import COpenBLAS
+
+/// Convolutions as sums of shifted GEMMs (an implicit GEMM): no column buffer, and no
+/// multiplications with padding.
+///
+/// Each thread takes a contiguous piece of the batch and lays its images out position-major,
+/// `[position, sample, channel]`, so a run of positions along one image row, for all the
+/// piece's samples, is one contiguous matrix (rows: position and sample, columns: channels).
+/// For kernel offset (ki, kj) the output run at row oh reads the input run at row
+/// oh·stride + ki·dilation - padding: one GEMM with the weight's [C, O] slice at that offset,
+/// restricted to the positions that fall inside the image. A strided input is stored as
+/// stride² phase planes, so every offset reads one plane at unit stride. When a run covers
+/// whole rows on both sides, all valid rows of an offset are one GEMM.
+///
+/// The three maps of `ConvolutionKernels` (forward, transposed, weight gradient) are the same
+/// loop with the GEMM's operands exchanged. It is chosen when the channel counts are large
+/// enough for GEMMs to be efficient (`applies`).
+enum ShiftedGemmConvolution {
+    /// Fewest input and output channels for which the shifted GEMMs beat im2col + one GEMM.
+    static let minimumChannels = 32
+
+    /// Whether `weight` over `input` with `geometry` runs on this algorithm.
+    static func applies(input: [Int], weight: [Int], geometry: ConvolutionGeometry) -> Bool {
+        geometry.groups == 1 && weight[0] >= minimumChannels && weight[1] >= minimumChannels
+    }
+
+    /// The geometry of one convolution: input [N, C, H, W], weight [O, C, kh, kw], output
+    /// [N, O, Ho, Wo].
+    ///
+    /// With a stride s the input is split into s·s phase planes (rows ≡ rh, columns ≡ rw
+    /// modulo s), each stored position-major after the previous one: a kernel offset then reads
+    /// one phase plane at unit stride, shifted by whole phase rows and columns.
+    private struct Plan {
+        let batch: Int, channels: Int, outputChannels: Int
+        let height: Int, width: Int, kernelHeight: Int, kernelWidth: Int
+        let outputHeight: Int, outputWidth: Int
+        let geometry: ConvolutionGeometry
+
+        var inputPlane: Int { height * width }
+        var outputPlane: Int { outputHeight * outputWidth }
+        var kernelArea: Int { kernelHeight * kernelWidth }
+
+        /// Pieces of the batch, one per thread.
+        var pieces: Int { max(1, min(batch, Parallel.threadCount)) }
+        func piece(_ index: Int) -> Range<Int> { (batch * index / pieces)..<(batch * (index + 1) / pieces) }
+        var largestPiece: Int { (batch + pieces - 1) / pieces }
+
+        /// Rows (or columns) of phase `r` of an axis of `size` at stride `s`.
+        static func phaseSize(_ size: Int, _ s: Int, _ r: Int) -> Int { max(0, (size - r + s - 1) / s) }
+
+        /// The first position of phase plane (rh, rw) in the position-major input.
+        func phaseStart(_ rh: Int, _ rw: Int) -> Int {
+            let (sh, sw) = geometry.stride
+            var start = 0
+            for h in 0..<sh {
+                for w in 0..<sw {
+                    if h == rh && w == rw { return start }
+                    start += Self.phaseSize(height, sh, h) * Self.phaseSize(width, sw, w)
+                }
+            }
+            return start
+        }
+
+        /// The position-major position of each input pixel (row-major).
+        func inputPositions() -> [Int] {
+            let (sh, sw) = geometry.stride
+            var positions = [Int](repeating: 0, count: inputPlane)
+            for rh in 0..<sh {
+                for rw in 0..<sw {
+                    let start = phaseStart(rh, rw), phaseWidth = Self.phaseSize(width, sw, rw)
+                    for ih in stride(from: rh, to: height, by: sh) {
+                        for iw in stride(from: rw, to: width, by: sw) {
+                            positions[ih * width + iw] = start + (ih / sh) * phaseWidth + iw / sw
+                        }
+                    }
+                }
+            }
+            return positions
+        }
+
+        /// Calls `body(outputStart, inputStart, positionCount)` for each run of positions of
+        /// kernel offset (ki, kj) whose input lies inside the image, in positions of the
+        /// position-major layouts.
+        func forEachRun(_ ki: Int, _ kj: Int, _ body: (Int, Int, Int) -> Void) {
+            let (sh, sw) = geometry.stride
+            // Input row of output row oh: oh·sh + rowShift = (oh + qh)·sh + rh.
+            let rowShift = ki * geometry.dilation.0 - geometry.padding.0
+            let columnShift = kj * geometry.dilation.1 - geometry.padding.1
+            let rh = ((rowShift % sh) + sh) % sh, qh = (rowShift - rh) / sh
+            let rw = ((columnShift % sw) + sw) % sw, qw = (columnShift - rw) / sw
+            let phaseHeight = Self.phaseSize(height, sh, rh), phaseWidth = Self.phaseSize(width, sw, rw)
+            let rows = max(0, -qh)..<min(outputHeight, phaseHeight - qh)
+            let columns = max(0, -qw)..<min(outputWidth, phaseWidth - qw)
+            guard !rows.isEmpty && !columns.isEmpty else { return }
+            let start = phaseStart(rh, rw)
+            if columns.count == outputWidth && outputWidth == phaseWidth {
+                // Whole rows on both sides: one run over all valid rows.
+                body(rows.lowerBound * outputWidth, start + (rows.lowerBound + qh) * phaseWidth, rows.count * outputWidth)
+                return
+            }
+            for oh in rows {
+                body(oh * outputWidth + columns.lowerBound, start + (oh + qh) * phaseWidth + columns.lowerBound + qw,
+                     columns.count)
+            }
+        }
+    }
+
+    private static func plan(input: [Int], weight: [Int], output: (Int, Int), geometry: ConvolutionGeometry) -> Plan {
+        precondition(geometry.groups == 1, "shifted GEMM convolution: one group only")
+        return Plan(batch: input[0], channels: input[1], outputChannels: weight[0], height: input[2], width: input[3],
+                    kernelHeight: weight[2], kernelWidth: weight[3], outputHeight: output.0, outputWidth: output.1,
+                    geometry: geometry)
+    }
+
+    /// The inverse of `toPositionMajor`.
+    private static func fromPositionMajor(_ source: UnsafePointer<Float>, samples: Range<Int>, channels: Int, plane: Int,
+                                          positions map: [Int]? = nil, into images: UnsafeMutablePointer<Float>) {
+        let count = samples.count, step = count * channels
+        let mapStorage = map ?? []
+        mapStorage.withUnsafeBufferPointer { buffer in
+            let positions = map == nil ? nil : buffer.baseAddress
+            for (n, sample) in samples.enumerated() {
+                for c in 0..<channels {
+                    let target = images + (sample * channels + c) * plane
+                    let start = source + n * channels + c
+                    if let positions {
+                        for p in 0..<plane { target[p] = start[positions[p] * step] }
+                    } else {
+                        for p in 0..<plane { target[p] = start[p * step] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The weight [O, C, kh, kw] as one [C, O] matrix per kernel offset.
+    private static func packWeight(_ w: UnsafePointer<Float>, _ plan: Plan) -> TensorStorage {
+        let (o, c, area) = (plan.outputChannels, plan.channels, plan.kernelArea)
+        let packed = TensorStorage(uninitializedCount: area * c * o)
+        let target = packed.base
+        for oc in 0..<o {
+            for ic in 0..<c {
+                let source = w + (oc * c + ic) * area
+                for k in 0..<area { target[(k * c + ic) * o + oc] = source[k] }
+            }
+        }
+        return packed
+    }
+
+    private static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                              c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 1, c, Int32(ldc))
+    }
+
+    /// Runs `body(piece, samples, scratch)` for each piece of the batch on its own thread.
+    private static func forEachPiece(_ plan: Plan, scratchCount: Int,
+                                     _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let scratch = TensorStorage(uninitializedCount: plan.pieces * scratchCount)
+        Parallel.forEachChunk(plan.pieces, costPerItem: Parallel.minimumParallelWork) { range in
+            for index in range { body(index, plan.piece(index), scratch.base + index * scratchCount) }
+        }
+        withExtendedLifetime(scratch) {}
+    }
+
+    /// y = conv(x, w).
+    static func forward(_ x: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, outputSize: (Int, Int)) -> Tensor {
+        let plan = plan(input: x.shape, weight: w.shape, output: outputSize, geometry: geometry)
+        let (c, o) = (plan.channels, plan.outputChannels)
+        let packed = packWeight(w.storage.base, plan)
+        let positionMap = plan.inputPositions()
+        let inputCount = plan.largestPiece * c * plan.inputPlane, outputCount = plan.largestPiece * o * plan.outputPlane
+        return Tensor(shape: [plan.batch, o, outputSize.0, outputSize.1]) { y in
+            forEachPiece(plan, scratchCount: inputCount + outputCount) { _, samples, scratch in
+                let count = samples.count
+                let xs = scratch, ys = scratch + inputCount
+                toPositionMajor(x.storage.base, samples: samples, channels: c, plane: plan.inputPlane, positions: positionMap, into: xs)
+                ys.update(repeating: 0, count: count * o * plan.outputPlane)
+                for ki in 0..<plan.kernelHeight {
+                    for kj in 0..<plan.kernelWidth {
+                        let weight = packed.base + (ki * plan.kernelWidth + kj) * c * o
+                        plan.forEachRun(ki, kj) { outputStart, inputStart, positions in
+                            sgemm(transposeA: false, transposeB: false, m: positions * count, n: o, k: c,
+                                  a: xs + inputStart * count * c, lda: c, b: weight, ldb: o,
+                                  c: ys + outputStart * count * o, ldc: o)
+                        }
+                    }
+                }
+                fromPositionMajor(ys, samples: samples, channels: o, plane: plan.outputPlane, into: y)
+            }
+            withExtendedLifetime(packed) {}
+        }
+    }
+
+    /// x = conv(., w)ᵀ(y) for an input of `inputSize`.
+    static func transposed(_ y: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, inputSize: (Int, Int)) -> Tensor {
+        let plan = plan(input: [y.shape[0], w.shape[1], inputSize.0, inputSize.1], weight: w.shape,
+                        output: (y.shape[2], y.shape[3]), geometry: geometry)
+        let (c, o) = (plan.channels, plan.outputChannels)
+        let packed = packWeight(w.storage.base, plan)
+        let positionMap = plan.inputPositions()
+        let inputCount = plan.largestPiece * c * plan.inputPlane, outputCount = plan.largestPiece * o * plan.outputPlane
+        return Tensor(shape: [plan.batch, c, inputSize.0, inputSize.1]) { x in
+            forEachPiece(plan, scratchCount: inputCount + outputCount) { _, samples, scratch in
+                let count = samples.count
+                let xs = scratch, ys = scratch + inputCount
+                toPositionMajor(y.storage.base, samples: samples, channels: o, plane: plan.outputPlane, into: ys)
+                xs.update(repeating: 0, count: count * c * plan.inputPlane)
+                for ki in 0..<plan.kernelHeight {
+                    for kj in 0..<plan.kernelWidth {
+                        let weight = packed.base + (ki * plan.kernelWidth + kj) * c * o
+                        plan.forEachRun(ki, kj) { outputStart, inputStart, positions in
+                            sgemm(transposeA: false, transposeB: true, m: positions * count, n: c, k: o,
+                                  a: ys + outputStart * count * o, lda: o, b: weight, ldb: o,
+                                  c: xs + inputStart * count * c, ldc: c)
+                        }
+                    }
+                }
+                fromPositionMajor(xs, samples: samples, channels: c, plane: plan.inputPlane, positions: positionMap, into: x)
+            }
+            withExtendedLifetime(packed) {}
+        }
+    }
+
+    /// dw for a weight of `weightShape`.
+    static func weightGradient(_ x: Tensor, _ y: Tensor, geometry: ConvolutionGeometry, weightShape: [Int]) -> Tensor {
+        let plan = plan(input: x.shape, weight: weightShape, output: (y.shape[2], y.shape[3]), geometry: geometry)
+        let (c, o, area) = (plan.channels, plan.outputChannels, plan.kernelArea)
+        let inputCount = plan.largestPiece * c * plan.inputPlane, outputCount = plan.largestPiece * o * plan.outputPlane
+        let weightCount = area * c * o
+        let positionMap = plan.inputPositions()
+        // Each piece sums its own [area, C, O] gradient; the pieces are added at the end.
+        let partials = TensorStorage(uninitializedCount: plan.pieces * weightCount)
+        forEachPiece(plan, scratchCount: inputCount + outputCount) { index, samples, scratch in
+            let count = samples.count
+            let xs = scratch, ys = scratch + inputCount, dw = partials.base + index * weightCount
+            toPositionMajor(x.storage.base, samples: samples, channels: c, plane: plan.inputPlane, positions: positionMap, into: xs)
+            toPositionMajor(y.storage.base, samples: samples, channels: o, plane: plan.outputPlane, into: ys)
+            dw.update(repeating: 0, count: weightCount)
+            for ki in 0..<plan.kernelHeight {
+                for kj in 0..<plan.kernelWidth {
+                    let target = dw + (ki * plan.kernelWidth + kj) * c * o
+                    plan.forEachRun(ki, kj) { outputStart, inputStart, positions in
+                        sgemm(transposeA: true, transposeB: false, m: c, n: o, k: positions * count,
+                              a: xs + inputStart * count * c, lda: c, b: ys + outputStart * count * o, ldb: o,
+                              c: target, ldc: o)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: weightShape) { out in
+            let pieces = plan.pieces, p = partials.base
+            Parallel.forEachChunk(o, costPerItem: c * area * pieces) { range in
+                for oc in range {
+                    for ic in 0..<c {
+                        let target = out + (oc * c + ic) * area
+                        for k in 0..<area {
+                            var sum: Float = 0
+                            for piece in 0..<pieces { sum += p[piece * weightCount + (k * c + ic) * o + oc] }
+                            target[k] = sum
+                        }
+                    }
+                }
+            }
+            withExtendedLifetime(partials) {}
+        }
+    }
+
+    /// Copies samples `samples` of `images` [N, channels, plane] into `target` laid out
+    /// [position, sample, channel], where pixel p goes to position `positions[p]` (p itself
+    /// without `positions`).
+    private static func toPositionMajor(_ images: UnsafePointer<Float>, samples: Range<Int>, channels: Int, plane: Int,
+                                        positions map: [Int]? = nil, into target: UnsafeMutablePointer<Float>) {
+        let count = samples.count, step = count * channels
+        let mapStorage = map ?? []
+        mapStorage.withUnsafeBufferPointer { buffer in
+            let positions = map == nil ? nil : buffer.baseAddress
+            for (n, sample) in samples.enumerated() {
+                for c in 0..<channels {
+                    let source = images + (sample * channels + c) * plane
+                    let start = target + n * channels + c
+                    if let positions {
+                        for p in 0..<plane { start[positions[p] * step] = source[p] }
+                    } else {
+                        for p in 0..<plane { start[p * step] = source[p] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import XCTest
+@testable import TensorCore
+
+/// Every convolution algorithm against the im2col reference, on odd shapes: all three maps
+/// (forward, transposed, weight gradient) for each geometry.
+final class ConvolutionAlgorithmTests: XCTestCase {
+    struct Case {
+        let batch: Int, channels: Int, outputChannels: Int, height: Int, width: Int
+        let kernel: (Int, Int), geometry: ConvolutionGeometry
+    }
+
+    static let stride1Cases: [Case] = [
+        Case(batch: 3, channels: 5, outputChannels: 7, height: 7, width: 7, kernel: (5, 5),
+             geometry: ConvolutionGeometry(padding: (2, 2))),
+        Case(batch: 1, channels: 3, outputChannels: 4, height: 9, width: 6, kernel: (3, 5),
+             geometry: ConvolutionGeometry(padding: (1, 3))),
+        Case(batch: 5, channels: 2, outputChannels: 3, height: 8, width: 11, kernel: (3, 3),
+             geometry: ConvolutionGeometry(padding: (0, 0), dilation: (2, 3))),
+        Case(batch: 2, channels: 6, outputChannels: 5, height: 5, width: 5, kernel: (5, 4),
+             geometry: ConvolutionGeometry(padding: (4, 1), dilation: (1, 2))),
+        Case(batch: 4, channels: 3, outputChannels: 2, height: 3, width: 13, kernel: (1, 1),
+             geometry: ConvolutionGeometry()),
+        Case(batch: 3, channels: 33, outputChannels: 35, height: 7, width: 7, kernel: (5, 5),
+             geometry: ConvolutionGeometry(padding: (2, 2))),
+    ]
+
+    static let stridedCases: [Case] = [
+        Case(batch: 3, channels: 4, outputChannels: 6, height: 14, width: 14, kernel: (5, 5),
+             geometry: ConvolutionGeometry(stride: (2, 2), padding: (2, 2))),
+        Case(batch: 1, channels: 3, outputChannels: 5, height: 13, width: 11, kernel: (5, 5),
+             geometry: ConvolutionGeometry(stride: (2, 2), padding: (2, 2))),
+        Case(batch: 2, channels: 5, outputChannels: 3, height: 11, width: 9, kernel: (3, 4),
+             geometry: ConvolutionGeometry(stride: (2, 3), padding: (1, 2))),
+        Case(batch: 3, channels: 2, outputChannels: 4, height: 12, width: 7, kernel: (3, 3),
+             geometry: ConvolutionGeometry(stride: (3, 1), padding: (2, 0), dilation: (2, 1))),
+        Case(batch: 2, channels: 3, outputChannels: 3, height: 5, width: 8, kernel: (2, 2),
+             geometry: ConvolutionGeometry(stride: (4, 3), padding: (0, 1), dilation: (1, 3))),
+        Case(batch: 5, channels: 33, outputChannels: 34, height: 15, width: 14, kernel: (5, 5),
+             geometry: ConvolutionGeometry(stride: (2, 2), padding: (2, 2))),
+    ]
+
+    func outputSize(_ c: Case) -> (Int, Int) {
+        (c.geometry.outputSize(input: c.height, kernel: c.kernel.0, axis: 0),
+         c.geometry.outputSize(input: c.width, kernel: c.kernel.1, axis: 1))
+    }
+
+    func assertAlgorithmMatchesColumns(_ algorithm: ConvolutionKernels.Algorithm, _ cases: [Case],
+                                       file: StaticString = #filePath, line: UInt = #line) {
+        for (index, c) in cases.enumerated() {
+            let seed = UInt64(index * 3)
+            let g = c.geometry, size = outputSize(c)
+            let x = GradientChecking.random([c.batch, c.channels, c.height, c.width], seed: seed)
+            let w = GradientChecking.random([c.outputChannels, c.channels / g.groups, c.kernel.0, c.kernel.1], seed: seed + 1)
+            let y = GradientChecking.random([c.batch, c.outputChannels, size.0, size.1], seed: seed + 2)
+            let label = "\(algorithm) case \(index)"
+            let forward = ConvolutionKernels.forward(x, w, geometry: g, outputSize: size, algorithm: algorithm)
+            let forwardReference = ConvolutionKernels.forward(x, w, geometry: g, outputSize: size, algorithm: .columns)
+            XCTAssertEqual(forward.shape, forwardReference.shape, label, file: file, line: line)
+            GradientChecking.assertClose(forward.scalars, forwardReference.scalars, tolerance: 1e-4, "\(label) forward")
+            let transposed = ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (c.height, c.width), algorithm: algorithm)
+            let transposedReference = ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (c.height, c.width),
+                                                                    algorithm: .columns)
+            XCTAssertEqual(transposed.shape, x.shape, label, file: file, line: line)
+            GradientChecking.assertClose(transposed.scalars, transposedReference.scalars, tolerance: 1e-4, "\(label) transposed")
+            let dw = ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape, algorithm: algorithm)
+            let dwReference = ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape, algorithm: .columns)
+            XCTAssertEqual(dw.shape, w.shape, label, file: file, line: line)
+            GradientChecking.assertClose(dw.scalars, dwReference.scalars, tolerance: 1e-3, "\(label) weight gradient")
+        }
+    }
+
+    func testShiftedGemmMatchesColumns() {
+        assertAlgorithmMatchesColumns(.shiftedGemm, Self.stride1Cases)
+    }
+
+    func testStridedShiftedGemmMatchesColumns() {
+        assertAlgorithmMatchesColumns(.shiftedGemm, Self.stridedCases)
+    }
+
+    func testChoiceFallsBackToColumnsForGroupsAndFewChannels() {
+        let strided = ConvolutionGeometry(stride: (2, 1), padding: (1, 1))
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 64, 3, 3], geometry: strided), .shiftedGemm)
+        let grouped = ConvolutionGeometry(padding: (1, 1), groups: 2)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 32, 3, 3], geometry: grouped), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 1, 9, 9], weight: [64, 1, 3, 3], geometry: ConvolutionGeometry()), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 7, 7], weight: [128, 64, 5, 5],
+                                                    geometry: ConvolutionGeometry(padding: (2, 2))), .shiftedGemm)
+    }
+
+    /// Through the public ops, where the choice is automatic: a channel-rich stride-1
+    /// convolution and its transpose differentiate as finite differences say.
+    func testAutomaticChoiceThroughOpsGradients() {
+        let x = GradientChecking.random([2, 32, 3, 4], seed: 40)
+        let w = GradientChecking.random([32, 32, 3, 3], seed: 41) * 0.1
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: x.shape, weight: w.shape, geometry: ConvolutionGeometry(padding: (1, 1))),
+                       .shiftedGemm)
+        GradientChecking.assertGradient({ p in p[0].conv2d(weight: w, padding: 1).square().sum() }, at: [x],
+                                        tolerance: 2e-2, "conv2d")
+        GradientChecking.assertGradient({ p in p[0].convTranspose2d(weight: w, padding: 1).square().sum() }, at: [x],
+                                        tolerance: 2e-2, "convTranspose2d")
+    }
+}
