@@ -11,7 +11,7 @@ struct SampleCommand: ParsableCommand {
         abstract: "Sample a trained generator: .npy samples ([N, C, H, W] in [-1, 1], or [N, 2]) and a PNG picture.")
 
     @Option(name: .customLong("run"), help: "The run folder.") var runFolder: String
-    @Option(help: "Number of samples (ignored with --latent).") var count = 64
+    @Option(help: "Number of samples (default 64, or one per label of --labels; ignored with --latent).") var count: Int?
     @Option(help: "A float32 .npy of shape [N, latentSize] to use as the noise.") var latent: String?
     @Option(help: "A .npy of class labels, one per sample (int64, int32, uint8, or float32 whole numbers; conditional models).")
     var labels: String?
@@ -24,13 +24,14 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         guard out != nil || grid != nil else { throw ValidationError("give --out samples.npy, --grid grid.png, or both") }
-        guard count >= 1 else { throw ValidationError("--count must be at least 1, not \(count)") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1, not \(count)") }
         if labels != nil && classIndex != nil { throw ValidationError("give --labels or --class, not both") }
     }
 
     func run() throws {
         let trained = try TrainedModel(run: RunDirectory(runFolder))
         let sampler = try trained.noiseSampler()
+        let requestedLabels = try labels.map { try LabelFile.read($0, count: nil) }
         let latentTensor: Tensor
         if let latent {
             let array = try NumpyArray(contentsOf: latent)
@@ -43,15 +44,13 @@ struct SampleCommand: ParsableCommand {
             }
         } else {
             var rng = RandomGenerator(seed: seed)
-            latentTensor = Tensor.randn([count, sampler.latentSize], generator: &rng)
+            latentTensor = Tensor.randn([count ?? requestedLabels?.count ?? 64, sampler.latentSize], generator: &rng)
         }
         let rows = latentTensor.shape[0]
-        var requested: [Int]?
-        if let labels {
-            requested = try LabelFile.read(labels, count: rows)
-        } else if let classIndex {
-            requested = [Int](repeating: classIndex, count: rows)
+        if let labels, let requestedLabels, requestedLabels.count != rows {
+            throw ValidationError("\(labels) holds \(requestedLabels.count) labels for \(rows) samples; give one label per sample")
         }
+        let requested = requestedLabels ?? classIndex.map { [Int](repeating: $0, count: rows) }
         let samples: Tensor
         do {
             samples = try trained.samples(latent: latentTensor, labels: requested, useAverage: !noEma)
@@ -70,9 +69,9 @@ struct SampleCommand: ParsableCommand {
 }
 
 /// Class labels from a `.npy` file: shape `[N]`, int64, int32 or uint8, or float32/float64
-/// holding whole numbers.
+/// holding whole numbers; exactly `count` of them when a count is given.
 enum LabelFile {
-    static func read(_ path: String, count: Int) throws -> [Int] {
+    static func read(_ path: String, count: Int?) throws -> [Int] {
         let array = try NumpyArray(contentsOf: path)
         guard array.shape.count == 1 else {
             throw ValidationError("\(path): labels must have shape [N], one class index per sample, not \(array.shape)")
@@ -89,8 +88,8 @@ enum LabelFile {
         default:
             throw ValidationError("\(path): labels must be int64, int32, uint8 or whole-number floats, not \(array.elementType.rawValue)")
         }
-        guard values.count == count else {
-            throw ValidationError("\(path) holds \(values.count) labels for \(count) samples; give one label per sample")
+        guard count == nil || values.count == count else {
+            throw ValidationError("\(path) holds \(values.count) labels for \(count ?? 0) samples; give one label per sample")
         }
         return values
     }
