@@ -61,7 +61,7 @@ final class LAPGANTests: XCTestCase {
         let residual = G.generate(Tensor.randn([5, 196], generator: &rng), labels: labels, condition: lowPass)
         XCTAssertEqual(residual.shape, [5, 3, 14, 14])
         XCTAssertEqual(D.discriminate(residual, labels: labels, condition: lowPass).score.shape, [5, 1])
-        XCTAssertEqual(G.net.children.first.map { ($0.module as! Conv2d).parameter("weight").shape }, [8, 5, 5, 5],
+        XCTAssertEqual(G.net.children.first.map { ($0.module as! Conv2d).parameter("weight").shape }, [8, 5, 3, 3],
                        "input planes: 3 low-pass channels, the noise plane and the class plane")
         XCTAssertEqual(D.state().map(\.name).sorted(), ["label_embedding.weight", "net.0.bias", "net.0.weight", "net.3.bias",
                                                         "net.3.weight", "net.7.bias", "net.7.weight"])

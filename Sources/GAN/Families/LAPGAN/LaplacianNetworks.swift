@@ -87,8 +87,8 @@ public final class LaplacianCoarseDiscriminator: Module, DiscriminatorNetwork {
 /// The generator of a finer level, G_k(z_k, l_k): the low-pass image l_k [N, C, s, s], the
 /// noise z_k [N, s·s] as one more image plane (as in the paper), and for CC-LAPGAN the class
 /// as a learned s x s plane, to the band-pass residual h_k [N, C, s, s] (no squashing).
-/// `net`: 0 Conv2d(C+1 (+1), w, k5, p2, no bias) · 1 BatchNorm2d · 2 ReLU · 3 Conv2d(w, w, k5,
-/// p2, no bias) · 4 BatchNorm2d · 5 ReLU · 6 Conv2d(w, C, k5, p2).
+/// `net`: 0 Conv2d(C+1 (+1), w, k3, p1, no bias) · 1 BatchNorm2d · 2 ReLU · 3 Conv2d(w, w, k3,
+/// p1, no bias) · 4 BatchNorm2d · 5 ReLU · 6 Conv2d(w, C, k3, p1).
 public final class LaplacianLevelGenerator: Module, GeneratorNetwork {
     public let net: Sequential
     public let labelEmbedding: Embedding?
@@ -98,13 +98,13 @@ public final class LaplacianLevelGenerator: Module, GeneratorNetwork {
         let embedding = classCount.map { Embedding($0, size * size, generator: &rng) }
         let input = channels + 1 + (embedding == nil ? 0 : 1)
         net = Sequential {
-            Conv2d(input, width, kernelSize: 5, padding: 2, bias: false, generator: &rng)
+            Conv2d(input, width, kernelSize: 3, padding: 1, bias: false, generator: &rng)
             BatchNorm2d(width)
             ReLU()
-            Conv2d(width, width, kernelSize: 5, padding: 2, bias: false, generator: &rng)
+            Conv2d(width, width, kernelSize: 3, padding: 1, bias: false, generator: &rng)
             BatchNorm2d(width)
             ReLU()
-            Conv2d(width, channels, kernelSize: 5, padding: 2, generator: &rng)
+            Conv2d(width, channels, kernelSize: 3, padding: 1, generator: &rng)
         }
         labelEmbedding = embedding
         self.size = size
