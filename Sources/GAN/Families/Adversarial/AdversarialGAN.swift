@@ -98,11 +98,18 @@ public final class AdversarialGAN: NoiseSampling {
     }
 
     public func samples(latent: Tensor, labels: [Int]?, useAverage: Bool) -> Tensor {
+        samples(latent: latent, labels: labels, condition: nil, useAverage: useAverage)
+    }
+
+    /// Samples for noise `latent`, labels (conditional models) and a conditioning image per
+    /// row (networks that take one), in evaluation mode, with the averaged weights when
+    /// `useAverage` and an average is kept.
+    public func samples(latent: Tensor, labels: [Int]?, condition: Tensor?, useAverage: Bool) -> Tensor {
         let network: any GeneratorNetwork = useAverage ? (averageNetwork ?? generator) : generator
         let wasTraining = network.isTraining
         network.eval()
         defer { network.train(wasTraining) }
-        return Self.generate(network, from: latent, labels: classCount == nil ? nil : labels)
+        return Self.generate(network, from: latent, labels: classCount == nil ? nil : labels, condition: condition)
     }
 
     // MARK: The step
@@ -119,23 +126,24 @@ public final class AdversarialGAN: NoiseSampling {
         public var classifierAccuracy: Float?
     }
 
-    /// One training step on `real` (with its `labels` for conditional models), as PyTorch's
-    /// DCGAN example: G makes one fake batch (for the same labels), which (1) trains D as a
-    /// constant (`discriminatorSteps` updates; extra ones draw new fakes), then (2) trains G
-    /// through the updated D. Noise comes from `rng`.
-    public func step(real: Tensor, labels: [Int]?, generator rng: inout RandomGenerator) -> StepResult {
+    /// One training step on `real` (with its `labels` for conditional models, and the
+    /// conditioning image of each sample for networks that take one), as PyTorch's DCGAN
+    /// example: G makes one fake batch (for the same labels and conditions), which (1) trains D
+    /// as a constant (`discriminatorSteps` updates; extra ones draw new fakes), then (2) trains
+    /// G through the updated D. Noise comes from `rng`.
+    public func step(real: Tensor, labels: [Int]?, condition: Tensor? = nil, generator rng: inout RandomGenerator) -> StepResult {
         let G = generator, D = discriminator
         let batch = real.shape[0]
         let z = noise(batch, generator: &rng)
-        let (fake, pullbackG) = valueAndPullback(model: G) { G in G.generate(z, labels: labels) }
+        let (fake, pullbackG) = valueAndPullback(model: G) { G in G.generate(z, labels: labels, condition: condition) }
         var result = StepResult(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0, normD: 0, normG: 0)
         // (1) Update D: real batch against generated batch (no gradient into G).
         for k in 0..<discriminatorSteps {
-            let fakeForD = k == 0 ? fake : stopGradient(G.generate(noise(batch, generator: &rng), labels: labels))
+            let fakeForD = k == 0 ? fake : stopGradient(G.generate(noise(batch, generator: &rng), labels: labels, condition: condition))
             var penaltyGenerator = rng
             var realOutput = Tensor(0), fakeOutput = Tensor(0), realClasses: Tensor?
             let (value, gradients) = valueAndGrad(model: D) { D in
-                let outputs = self.discriminate(real, fakeForD, labels: labels)
+                let outputs = self.discriminate(real, fakeForD, labels: labels, condition: condition)
                 (realOutput, fakeOutput, realClasses) = (outputs.real, outputs.fake, outputs.realClasses)
                 var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
                 if let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses {
@@ -143,7 +151,7 @@ public final class AdversarialGAN: NoiseSampling {
                     total = total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * self.auxiliaryWeight
                 }
                 if let regularizer = self.regularizer {
-                    total = total + regularizer.penalty({ D.discriminate($0, labels: labels).score }, real: real, fake: fakeForD,
+                    total = total + regularizer.penalty({ D.discriminate($0, labels: labels, condition: condition).score }, real: real, fake: fakeForD,
                                                         generator: &penaltyGenerator)
                 }
                 return total
@@ -168,7 +176,7 @@ public final class AdversarialGAN: NoiseSampling {
         // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
         // weights get no gradients), pulled back through G.
         let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in
-            let output = D.discriminate(x, labels: labels)
+            let output = D.discriminate(x, labels: labels, condition: condition)
             var total = self.loss.generatorLoss(fake: output.score)
             if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
             return total
@@ -188,14 +196,16 @@ public final class AdversarialGAN: NoiseSampling {
 
     /// D's outputs on a real and a fake batch. Without BatchNorm in D (whose batch statistics
     /// would mix the two) both go through D as one batch: one pass, larger GEMMs.
-    func discriminate(_ real: Tensor, _ fake: Tensor, labels: [Int]?)
+    func discriminate(_ real: Tensor, _ fake: Tensor, labels: [Int]?, condition: Tensor?)
         -> (real: Tensor, fake: Tensor, realClasses: Tensor?, fakeClasses: Tensor?) {
         guard discriminatorTakesJointBatches else {
-            let r = discriminator.discriminate(real, labels: labels), f = discriminator.discriminate(fake, labels: labels)
+            let r = discriminator.discriminate(real, labels: labels, condition: condition)
+            let f = discriminator.discriminate(fake, labels: labels, condition: condition)
             return (r.score, f.score, r.classLogits, f.classLogits)
         }
         let n = real.shape[0]
-        let outputs = discriminator.discriminate(Tensor.concat([real, fake], axis: 0), labels: labels.map { $0 + $0 })
+        let outputs = discriminator.discriminate(Tensor.concat([real, fake], axis: 0), labels: labels.map { $0 + $0 },
+                                                 condition: condition.map { Tensor.concat([$0, $0], axis: 0) })
         func halves(_ t: Tensor) -> (Tensor, Tensor) { (t.slice(axis: 0, 0..<n), t.slice(axis: 0, n..<t.shape[0])) }
         let (r, f) = halves(outputs.score)
         let classes = outputs.classLogits.map(halves)
@@ -207,14 +217,16 @@ public final class AdversarialGAN: NoiseSampling {
         (loss.outputsAreLogits ? output.detached().sigmoid() : output.detached()).mean().scalar
     }
 
-    /// `network` applied to `z` (and `labels`) in chunks of `batchSize` rows, joined.
-    static func generate(_ network: any GeneratorNetwork, from z: Tensor, labels: [Int]?, batchSize: Int = 500) -> Tensor {
+    /// `network` applied to `z` (and `labels`, `condition`) in chunks of `batchSize` rows, joined.
+    static func generate(_ network: any GeneratorNetwork, from z: Tensor, labels: [Int]?, condition: Tensor? = nil,
+                         batchSize: Int = 500) -> Tensor {
         let count = z.shape[0]
         var pieces: [Tensor] = []
         var start = 0
         while start < count {
             let end = min(count, start + batchSize)
-            pieces.append(network.generate(z.slice(axis: 0, start..<end), labels: labels.map { Array($0[start..<end]) }))
+            pieces.append(network.generate(z.slice(axis: 0, start..<end), labels: labels.map { Array($0[start..<end]) },
+                                           condition: condition?.slice(axis: 0, start..<end)))
             start = end
         }
         return pieces.count == 1 ? pieces[0] : Tensor.concat(pieces, axis: 0)
