@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "GAN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GANTests", dependencies: ["GAN"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CommandLineTests", dependencies: ["gankit"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["gankit", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"],
                     resources: [.copy("Fixtures")]),
     ]

@@ -10,8 +10,9 @@ public enum AnomalyMethod: String, Sendable, CaseIterable {
     /// score = image residual + κ · discriminator-feature residual.
     case fAnoGAN = "f-anogan"
 
-    /// The method that measured best on the Fashion-MNIST one-class protocol (README).
-    public static let `default` = AnomalyMethod.fAnoGAN
+    /// The method that measured best on the Fashion-MNIST one-class protocol at the same budget
+    /// (README: 87.7 against 79.1 AUROC on class 2 after 300 steps).
+    public static let `default` = AnomalyMethod.ganomaly
 }
 
 /// A family that scores images by how anomalous they are (higher = more anomalous) and shows

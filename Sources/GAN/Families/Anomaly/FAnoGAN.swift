@@ -9,7 +9,8 @@ import TensorCore
 /// and the critic fixed, an encoder E learns to map images to codes such that G(E(x)) ≈ x:
 /// the izi_f loss ‖x − G(E(x))‖² + κ ‖f(x) − f(G(E(x)))‖², f the critic's last hidden
 /// features. The anomaly score is that same sum per image (means over pixels and features).
-/// The last `--encoder-fraction` of the run's steps train the encoder.
+/// The last `--encoder-fraction` of the run's steps (as long as the run was when it started)
+/// train the encoder.
 public final class FAnoGAN: AnomalyDetecting {
     public let generator: Sequential
     public let critic: FeatureDiscriminator
@@ -55,9 +56,28 @@ public final class FAnoGAN: AnomalyDetecting {
 
     public var scoringNetworks: [Module] { [generator, critic, encoder] }
 
-    /// Steps of the GAN phase in a run of `totalSteps`.
+    /// Steps of the GAN phase, fixed when the run starts (from its length then) and kept in
+    /// checkpoints, so resuming or extending a run never returns to the GAN after the encoder.
+    public private(set) var adversarialSteps: Int?
+
+    /// Steps of the GAN phase in a run of `totalSteps`: all but the last `--encoder-fraction`.
     public func adversarialSteps(of totalSteps: Int) -> Int {
         max(1, totalSteps - Int((options.encoderFraction * Float(totalSteps)).rounded()))
+    }
+
+    public var auxiliaryState: [(name: String, value: Tensor)] {
+        adversarialSteps.map { [("gan_steps", Tensor([Float($0)], shape: [1]))] } ?? []
+    }
+
+    public func restoreAuxiliaryState(_ state: [String: Tensor], source: String) throws {
+        guard Set(state.keys).isSubset(of: ["gan_steps"]) else {
+            throw CheckpointError.invalid("\(source): unexpected auxiliary state \(state.keys.sorted())")
+        }
+        guard let steps = state["gan_steps"] else { return }
+        guard steps.count == 1, let value = Int(exactly: steps.scalars[0]), value >= 1 else {
+            throw CheckpointError.invalid("\(source): auxiliary.gan_steps must hold one positive step count")
+        }
+        adversarialSteps = value
     }
 
     /// The izi_f residuals per image: ‖x − G(E(x))‖² and ‖f(x) − f(G(E(x)))‖² (means), and G(E(x)).
@@ -71,7 +91,8 @@ public final class FAnoGAN: AnomalyDetecting {
     }
 
     public func trainingStep(on batch: Batch, context: StepContext, randomness: inout RandomGenerator) -> [(name: String, value: Float)] {
-        if context.step <= adversarialSteps(of: context.totalSteps) {
+        if adversarialSteps == nil { adversarialSteps = adversarialSteps(of: context.totalSteps) }
+        if context.step <= adversarialSteps! {
             let result = adversarial.step(real: batch.samples, labels: nil, generator: &randomness)
             return [("lossD", result.lossD), ("lossG", result.lossG), ("criticReal", result.realScore), ("criticFake", result.fakeScore),
                     ("gradientNormD", result.normD), ("gradientNormG", result.normG)]
