@@ -46,7 +46,12 @@ struct DetectCommand: ParsableCommand {
             limit = threshold
             print(String(format: "threshold %.6g (--threshold)", limit))
         } else {
-            let chosen = try AnomalyThreshold(detector: detector, configuration: trained.configuration, falsePositiveRate: falsePositiveRate)
+            let chosen: AnomalyThreshold
+            do {
+                chosen = try AnomalyThreshold(detector: detector, configuration: trained.configuration, falsePositiveRate: falsePositiveRate)
+            } catch {
+                throw ValidationError("the default threshold needs the run's held-out normal images: \(error); give --threshold T instead")
+            }
             limit = chosen.value
             print(String(format: "threshold %.6g: flags %.1f%% of %d held-out normal images (--false-positive-rate %g)",
                          limit, 100 * chosen.falsePositiveRate, chosen.heldOutCount, falsePositiveRate))

@@ -64,6 +64,12 @@ final class AnomalyCommandLineTests: GankitTestCase {
                         saying: ["--false-positive-rate"])
         // An unlabelled run has no test split to measure AUROC on.
         try assertFails(["eval", "--run", "run"], saying: ["labelled test split", "gankit detect"])
+        // A run whose training images moved still scores with --threshold, and says so without.
+        try FileManager.default.moveItem(atPath: scratch + "/normal", toPath: scratch + "/moved")
+        try assertFails(["detect", "--run", "run", "--input", "good.npy", "--out", "s.npy"], saying: ["held-out normal images", "--threshold"])
+        let (moved, movedOutput) = try gankit(["detect", "--run", "run", "--input", "good.npy", "--out", "s.npy", "--threshold", "0.5"])
+        XCTAssertEqual(moved, 0, movedOutput)
+        try FileManager.default.moveItem(atPath: scratch + "/moved", toPath: scratch + "/normal")
         // Bad training flags.
         try assertFails(["train", "anomaly", "--data", "normal", "--method", "anogan9", "--out", "bad"], saying: ["--method", "anogan9"])
         try assertFails(["train", "anomaly", "--dataset", "normal", "--normal-class", "3", "--out", "bad2"], saying: ["--normal-class", "labelled"])

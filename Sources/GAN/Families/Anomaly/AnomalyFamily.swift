@@ -22,7 +22,9 @@ public enum AnomalyFamily {
             throw TrainingError.invalidConfiguration(
                 "anomaly takes square images of 1 or 3 channels whose side halves down to 8 or less (28, 32, 64, ...), not \(sampleShape); use --image-size 32")
         }
-        let heldOut = try AnomalyData.heldOutNormal(configuration)
+        // A trained run still scores images when its training data has moved (detect then
+        // needs --threshold); the preview is blank.
+        let heldOut = (try? AnomalyData.heldOutNormal(configuration)) ?? Tensor.zeros([1] + sampleShape)
         let preview = heldOut.slice(axis: 0, 0..<min(previewCount, heldOut.shape[0]))
         switch options.method {
         case .ganomaly:
