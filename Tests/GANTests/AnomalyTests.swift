@@ -202,7 +202,10 @@ final class AnomalyTests: XCTestCase {
         XCTAssertThrowsError(try AnomalyOptions(bad)) { XCTAssertTrue("\($0)".contains("--kappa")) }
         bad = configuration
         bad.sampleShape = [1, 9, 9]
-        XCTAssertThrowsError(try AnomalyFamily.make(bad)) { XCTAssertTrue("\($0)".contains("--image-size")) }
+        XCTAssertThrowsError(try AnomalyFamily.make(bad)) { XCTAssertTrue("\($0)".contains("32x32")) }
+        bad = configuration
+        bad.imageSize = 16
+        XCTAssertThrowsError(try AnomalyOptions(bad)) { XCTAssertTrue("\($0)".contains("--image-size")) }
     }
 
     func testResumingGivesTheSameWeightsAsOneRun() throws {

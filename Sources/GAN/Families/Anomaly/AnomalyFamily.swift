@@ -20,7 +20,7 @@ public enum AnomalyFamily {
         let sampleShape = try configuration.recordedSampleShape()
         guard let shape = AnomalyNetworkShape(sampleShape: sampleShape, latentSize: configuration.latentSize, width: options.width) else {
             throw TrainingError.invalidConfiguration(
-                "anomaly takes square images of 1 or 3 channels whose side halves down to 8 or less (28, 32, 64, ...), not \(sampleShape); use --image-size 32")
+                "anomaly takes square images of 1 or 3 channels whose side halves down to 8 or less (28, 32, 64, ...), not \(sampleShape); resize the images to 32x32")
         }
         // A trained run still scores images when its training data has moved (detect then
         // needs --threshold); the preview is blank.

@@ -35,6 +35,7 @@ public struct AnomalyOptions: Sendable, Equatable {
         if let unknown = configuration.options.keys.sorted().first(where: { !Self.flags.contains($0) }) {
             throw TrainingError.invalidConfiguration("anomaly has no option --\(unknown); its options are \(Self.flags.map { "--" + $0 }.joined(separator: ", "))")
         }
+        try check(configuration.imageSize == nil, "anomaly trains at the images' own size; --image-size is not supported (resize the images beforehand)")
         let methodName = configuration.options["method"] ?? AnomalyMethod.default.rawValue
         guard let method = AnomalyMethod(rawValue: methodName) else {
             throw TrainingError.invalidConfiguration("--method must be one of \(AnomalyMethod.allCases.map(\.rawValue).joined(separator: ", ")), not \(methodName)")
