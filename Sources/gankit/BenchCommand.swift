@@ -7,7 +7,7 @@ import TensorCore
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure speed and memory.",
-        subcommands: [Ops.self, Train.self, Memory.self])
+        subcommands: [Ops.self, Train.self, Memory.self, BenchAnomalyCommand.self])
 
     struct Ops: ParsableCommand {
         static let configuration = CommandConfiguration(

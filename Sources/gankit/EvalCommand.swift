@@ -96,6 +96,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let runFolder, AnomalyEvaluationReport.handles(runFolder) { return try AnomalyEvaluationReport.run(runFolder, jsonPath: json) }
         let started = Date()
         let (points, source, mixtureName, defaultJSON, requested) = try loadSamples()
         if let mixtureName {

@@ -3,7 +3,7 @@ import XCTest
 
 /// The `gankit` executable as a user meets it: bad flags, missing data and bad files end with a
 /// clear message and a non-zero exit, and a tiny run trains, samples and resumes.
-final class CommandLineTests: GankitCommandTestCase {
+final class CommandLineTests: GankitTestCase {
     func testBadInputGetsClearErrors() throws {
         try assertFails(["train", "stylegan"], saying: ["stylegan", "dcgan"])
         try assertFails(["train", "dcgan", "--batch", "zero"], saying: ["--batch", "zero"])

@@ -6,7 +6,7 @@ import TensorCore
 /// The conditional GAN from the command line: training on a labelled folder, sampling by
 /// label, augmentation, and the label mistakes users make, each a one-line error with a
 /// non-zero exit and nothing written.
-final class ConditionalCommandLineTests: GankitCommandTestCase {
+final class ConditionalCommandLineTests: GankitTestCase {
     /// A labelled folder of 28x28 gray PNGs: `perClass` images in each of two class subfolders.
     func makeLabelledFolder(_ name: String, perClass: Int = 8) throws {
         var rng = RandomGenerator(seed: 1)

@@ -31,6 +31,7 @@ public enum FamilyCatalog {
         UnconditionalFamilies.dcgan,
         ConditionalFamily.descriptor,
         LaplacianGAN.descriptor,
+        AnomalyFamily.descriptor,
     ]
 
     /// The family called `name`, or an error listing the known names.

@@ -11,6 +11,7 @@ struct TrainCommand: ParsableCommand {
             TrainDCGANCommand.self,
             TrainCGANCommand.self,
             TrainLAPGANCommand.self,
+            TrainAnomalyCommand.self,
         ])
 
     /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone

@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// Tests that run the `gankit` executable built beside the test bundle, in a scratch folder.
-class GankitCommandTestCase: XCTestCase {
+/// A test case that runs the built `gankit` in a scratch folder of its own.
+class GankitTestCase: XCTestCase {
     var scratch: String!
 
     override func setUpWithError() throws {
