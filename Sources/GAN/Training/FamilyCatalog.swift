@@ -27,7 +27,7 @@ public struct FamilyDescriptor: Sendable {
 public enum FamilyCatalog {
     /// The families in the order help texts list them.
     public static let all: [FamilyDescriptor] = [
-        UnconditionalFamilies.vanilla, UnconditionalFamilies.dcgan, ConditionalFamily.descriptor,
+        UnconditionalFamilies.vanilla, UnconditionalFamilies.dcgan, ConditionalFamily.descriptor, Pix2Pix.descriptor,
     ]
 
     /// The family called `name`, or an error listing the known names.
