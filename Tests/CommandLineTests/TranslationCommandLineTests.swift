@@ -77,6 +77,6 @@ final class TranslationCommandLineTests: XCTestCase {
         try writeImage(scratch + "/odd/train/bad.png", height: 32, width: 63)
         try assertFails(["train", "pix2pix", "--data", "odd", "--out", "r3"], saying: ["bad.png", "odd width 63"])
         try assertFails(["train", "pix2pix", "--data", "pairs", "--out", "r4", "--crop-size", "24"], saying: ["--crop-size"])
-        try assertFails(["train", "pix2pix", "--data", "pairs", "--out", "r5", "--norm", "layer"], saying: ["--norm", "layer"])
+        try assertFails(["train", "pix2pix", "--data", "pairs", "--out", "r5", "--batch", "2", "--norm", "layer"], saying: ["--norm", "layer"])
     }
 }

