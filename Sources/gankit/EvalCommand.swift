@@ -97,6 +97,10 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         if let runFolder, AnomalyEvaluationReport.handles(runFolder) { return try AnomalyEvaluationReport.run(runFolder, jsonPath: json) }
+        if let runFolder, TranslationEvaluationCommand.handles(runFolder) {
+            return try TranslationEvaluationCommand.evaluate(runFolder: runFolder, count: count, evaluatorPath: evaluator ?? FashionMNISTEvaluator.defaultPath,
+                                                             jsonPath: json, seed: seed)
+        }
         let started = Date()
         let (points, source, mixtureName, defaultJSON, requested) = try loadSamples()
         if let mixtureName {

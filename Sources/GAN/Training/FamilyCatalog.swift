@@ -32,6 +32,7 @@ public enum FamilyCatalog {
         ConditionalFamily.descriptor,
         LaplacianGAN.descriptor,
         AnomalyFamily.descriptor,
+        Pix2Pix.descriptor,
     ]
 
     /// The family called `name`, or an error listing the known names.

@@ -12,6 +12,7 @@ struct TrainCommand: ParsableCommand {
             TrainCGANCommand.self,
             TrainLAPGANCommand.self,
             TrainAnomalyCommand.self,
+            TrainPix2PixCommand.self,
         ])
 
     /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone

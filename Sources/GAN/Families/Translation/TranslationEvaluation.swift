@@ -1,0 +1,56 @@
+import Datasets
+import Foundation
+import Metrics
+import TensorCore
+
+/// The metrics of a pix2pix run on the test split of its paired data: mean L1 distance, PSNR and
+/// SSIM of the translations against the targets (all channels, values in [-1, 1] mapped to
+/// 0...255, averaged over the images), and for `edges2fashion` the FID of the translated garments
+/// (cropped back to 28x28) against the Fashion-MNIST test set and the share the evaluator
+/// classifies as the true garment class (the paper's FCN-score idea), beside the same share for
+/// the real targets. Test-time dropout is drawn from `seed`.
+public struct PairedTranslationEvaluation: Codable, Sendable {
+    public let sampleCount: Int
+    public let l1: Double
+    public let psnr: Double
+    public let ssim: Double
+    /// edges2fashion only.
+    public let fid: Double?
+    public let evaluatorAccuracy: Double?
+    public let evaluatorAccuracyOnTargets: Double?
+    public let seconds: Double
+
+    /// Evaluates `model` on `pairs` (`[N, 2C, H, W]`, A and B stacked) with their class `labels`;
+    /// with an `evaluator` and `reference` (edges2fashion), also FID and evaluator accuracy.
+    public init(model: Pix2Pix, pairs: Tensor, labels: [Int], evaluator: FashionMNISTEvaluator?, reference: ReferenceSet?,
+                seed: UInt64) throws {
+        let started = Date()
+        let (input, target) = model.split(pairs)
+        let output = try model.translate(input, direction: .aToB, seed: seed).clamped(min: -1, max: 1)
+        sampleCount = pairs.shape[0]
+        l1 = Double((output - target).abs().mean().scalar)
+        let outputs = ImageBuffer.images(from: output), targets = ImageBuffer.images(from: target)
+        var psnrSum = 0.0, ssimSum = 0.0
+        for (produced, expected) in zip(outputs, targets) {
+            psnrSum += min(PeakSignalToNoiseRatio.between(produced, expected, channels: .allChannels), 100)
+            ssimSum += StructuralSimilarity.between(produced, expected, channels: .allChannels)
+        }
+        psnr = psnrSum / Double(sampleCount)
+        ssim = ssimSum / Double(sampleCount)
+        if let evaluator, let reference {
+            let garments = EdgesToFashion.crop(output)
+            let result = evaluator.outputs(for: garments)
+            fid = FrechetDistance.between(reference.statistics, FeatureStatistics(FeatureMatrix(result.features)))
+            func accuracy(_ predicted: [Int]) -> Double {
+                Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+            }
+            evaluatorAccuracy = accuracy(result.predictedClasses)
+            evaluatorAccuracyOnTargets = accuracy(evaluator.outputs(for: EdgesToFashion.crop(target)).predictedClasses)
+        } else {
+            fid = nil
+            evaluatorAccuracy = nil
+            evaluatorAccuracyOnTargets = nil
+        }
+        seconds = Date().timeIntervalSince(started)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GAN
+import Metrics
+import TensorCore
+
+/// The translation branch of `gankit eval --run`: pix2pix runs are measured on the test split
+/// of their paired data (see `PairedTranslationEvaluation`).
+enum TranslationEvaluationCommand {
+    /// The families this branch evaluates.
+    static let families: Set<String> = ["pix2pix"]
+
+    /// Whether `runFolder` holds a run this branch evaluates.
+    static func handles(_ runFolder: String) -> Bool {
+        (try? RunDirectory(runFolder).loadConfiguration()).map { families.contains($0.family) } ?? false
+    }
+
+    static func evaluate(runFolder: String, count: Int?, evaluatorPath: String, jsonPath: String?, seed: UInt64) throws {
+        let started = Date()
+        let trained = try TrainedModel(run: RunDirectory(runFolder))
+        guard let model = trained.model as? Pix2Pix else { throw MetricsError("\(runFolder): not a pix2pix run") }
+        let configuration = trained.configuration
+        let (pairs, labels) = try Pix2PixData.testPairs(configuration, limit: count)
+        var evaluator: FashionMNISTEvaluator?, reference: ReferenceSet?
+        let hasEvaluator = FileManager.default.fileExists(atPath: evaluatorPath)
+        if configuration.dataset == Pix2PixData.edgesToFashion && !model.reversed && !hasEvaluator {
+            print("note: no evaluator at \(evaluatorPath) (make it once with gankit evaluator train); FID and evaluator accuracy are left out")
+        }
+        if configuration.dataset == Pix2PixData.edgesToFashion && !model.reversed && hasEvaluator {
+            let network = try FashionMNISTEvaluator(contentsOf: evaluatorPath)
+            evaluator = network
+            reference = try ReferenceSet.fashionMNISTTest(evaluator: network, evaluatorPath: evaluatorPath,
+                                                          dataDirectory: configuration.dataDirectory).reference
+        }
+        let result = try PairedTranslationEvaluation(model: model, pairs: pairs, labels: labels, evaluator: evaluator,
+                                                     reference: reference, seed: seed)
+        func row(_ name: String, _ value: String) { print(name.padding(toLength: 26, withPad: " ", startingAt: 0) + value) }
+        print("run: \(runFolder) (pix2pix on \(configuration.dataset), \(result.sampleCount) test pairs, dropout seed \(seed))")
+        row("L1", String(format: "%.4f (images in [-1, 1])", result.l1))
+        row("PSNR", String(format: "%.2f dB (all channels)", result.psnr))
+        row("SSIM", String(format: "%.4f", result.ssim))
+        if let fid = result.fid { row("FID (garments)", String(format: "%.4f", fid)) }
+        if let accuracy = result.evaluatorAccuracy, let real = result.evaluatorAccuracyOnTargets {
+            row("evaluator accuracy", String(format: "%.2f%% (real targets: %.2f%%)", 100 * accuracy, 100 * real))
+        }
+        print(String(format: "metrics computed in %.1f s", Date().timeIntervalSince(started)))
+        let path = jsonPath ?? runFolder + "/eval.json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw MetricsError("cannot write \(path): \(error.localizedDescription)")
+        }
+        print("wrote \(path)")
+    }
+}
