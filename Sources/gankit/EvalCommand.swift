@@ -197,7 +197,7 @@ struct EvalCommand: ParsableCommand {
             print(row("requested class kept", String(format: "%.2f%%", 100 * consistency)))
         }
         if let intraFID = result.meanClassFID {
-            print(row("intra-FID (mean per class)", String(format: "%.4f", intraFID)))
+            print(row("intra-FID (class mean)", String(format: "%.4f", intraFID)))
         }
         print("class histogram (samples / real)" + (result.classFID == nil ? ":" : " and FID per class:"))
         for (index, name) in FashionMNIST.classNames.enumerated() {
