@@ -96,6 +96,9 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let runFolder, SuperResolutionEval.handles(runFolder) {
+            return try SuperResolutionEval.run(runFolder: runFolder, photos: directory, json: json)
+        }
         let started = Date()
         let (points, source, mixtureName, defaultJSON, requested) = try loadSamples()
         if let mixtureName {

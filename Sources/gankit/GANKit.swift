@@ -8,7 +8,7 @@ struct GANKitCommand: ParsableCommand {
         commandName: "gankit",
         abstract: "Generative adversarial networks in Swift.",
         subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self,
-                      EvalCommand.self, EvaluatorCommand.self, AugmentCommand.self, AugmentExperimentCommand.self])
+                      EvalCommand.self, EvaluatorCommand.self, AugmentCommand.self, AugmentExperimentCommand.self, UpscaleCommand.self])
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -28,6 +28,7 @@ public enum FamilyCatalog {
     /// The families in the order help texts list them.
     public static let all: [FamilyDescriptor] = [
         UnconditionalFamilies.vanilla, UnconditionalFamilies.dcgan, ConditionalFamily.descriptor,
+        SuperResolutionFamily.srresnet, SuperResolutionFamily.srgan,
     ]
 
     /// The family called `name`, or an error listing the known names.

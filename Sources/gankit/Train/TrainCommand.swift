@@ -6,7 +6,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model; writes config.json, metrics.jsonl, samples/, checkpoints/ and TensorBoard events to --out.",
-        subcommands: [TrainVanillaCommand.self, TrainDCGANCommand.self, TrainCGANCommand.self])
+        subcommands: [TrainVanillaCommand.self, TrainDCGANCommand.self, TrainCGANCommand.self, TrainSRResNetCommand.self, TrainSRGANCommand.self])
 
     /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone
     /// would only call it an unexpected argument).
