@@ -42,9 +42,14 @@ public enum SuperResolution {
         for top in stride(from: 0, to: image.height, by: tileSize) {
             for left in stride(from: 0, to: image.width, by: tileSize) {
                 let bottom = min(image.height, top + tileSize), right = min(image.width, left + tileSize)
-                let inputTop = max(0, top - margin), inputLeft = max(0, left - margin)
-                let inputBottom = min(image.height, bottom + margin), inputRight = min(image.width, right + margin)
-                let input = image.cropped(top: inputTop, left: inputLeft, height: inputBottom - inputTop, width: inputRight - inputLeft)
+                // Every window has the same size (moved inside the image at its edges, which
+                // keeps at least `margin` pixels around the tile or reaches the border), so
+                // every tile reuses the same buffers instead of filling the buffer cache with
+                // buffers of many sizes.
+                let windowHeight = min(image.height, tileSize + 2 * margin), windowWidth = min(image.width, tileSize + 2 * margin)
+                let inputTop = min(max(0, top - margin), image.height - windowHeight)
+                let inputLeft = min(max(0, left - margin), image.width - windowWidth)
+                let input = image.cropped(top: inputTop, left: inputLeft, height: windowHeight, width: windowWidth)
                 let output = upscale(input.tensor().reshape([1] + input.shape), with: generator).clamped(min: -1, max: 1)
                 let outputImage = ImageBuffer(output.reshape(Array(output.shape.dropFirst())))
                 try write(top * scale, left * scale,

@@ -54,8 +54,22 @@ public final class SRResNetGenerator: Module {
     public override func callAsFunction(_ input: Tensor) -> Tensor {
         require(input.rank == 4 && input.shape[1] == 3, "SRResNetGenerator: expects [N, 3, H, W] LR images, got \(input.shape)")
         let features = head(input)
-        return tail(upsample(trunk(blocks(features)) + features))
+        let upsampled = upsample(trunk(blocks(features)) + features)
+        let height = upsampled.shape[2]
+        guard !isTraining, height > 2 * Self.tailStripRows else { return tail(upsampled) }
+        // Inference: the 9x9 tail convolution in strips of rows, each with the 4 rows around
+        // it that the kernel reaches (the same values; a fraction of the unfolding memory).
+        var strips: [Tensor] = []
+        for start in stride(from: 0, to: height, by: Self.tailStripRows) {
+            let end = min(height, start + Self.tailStripRows)
+            let low = max(0, start - 4), high = min(height, end + 4)
+            strips.append(tail(upsampled.slice(axis: 2, low..<high)).slice(axis: 2, (start - low)..<(end - low)))
+        }
+        return Tensor.concat(strips, axis: 2)
     }
+
+    /// Output rows per strip of the tail convolution at inference.
+    static let tailStripRows = 32
 
     /// LR pixels on each side of an output pixel's LR position that can change it (its
     /// receptive field's radius in LR pixels): what a tile needs as margin so that tiled
