@@ -82,7 +82,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed of the noise drawn for --run and of the KID subsets.") var seed: UInt64 = 0
     @Option(help: "A .npy of requested class labels (conditional samples): reports how many the evaluator agrees with.") var labels: String?
     @Option(help: "The mixture of 2-D --samples: ring8 or grid25.") var mixture: String?
-    @Option(name: .customLong("data"), help: "Directory holding the Fashion-MNIST IDX files.") var directory: String?
+    @Option(name: .customLong("data"), help: "Directory holding the Fashion-MNIST IDX files (for super-resolution runs: the photos to measure on).")
+    var directory: String?
 
     func validate() throws {
         guard (runFolder == nil) != (samples == nil) else { throw ValidationError("give exactly one of --run DIR and --samples FILE.npy") }
@@ -100,6 +101,9 @@ struct EvalCommand: ParsableCommand {
         if let runFolder, TranslationEvaluationCommand.handles(runFolder) {
             return try TranslationEvaluationCommand.evaluate(runFolder: runFolder, count: count, evaluatorPath: evaluator ?? FashionMNISTEvaluator.defaultPath,
                                                              jsonPath: json, seed: seed)
+        }
+        if let runFolder, SuperResolutionEval.handles(runFolder) {
+            return try SuperResolutionEval.run(runFolder: runFolder, photos: directory, json: json)
         }
         let started = Date()
         let (points, source, mixtureName, defaultJSON, requested) = try loadSamples()

@@ -33,6 +33,8 @@ public enum FamilyCatalog {
         LaplacianGAN.descriptor,
         AnomalyFamily.descriptor,
         Pix2Pix.descriptor,
+        SuperResolutionFamily.srresnet,
+        SuperResolutionFamily.srgan,
     ]
 
     /// The family called `name`, or an error listing the known names.

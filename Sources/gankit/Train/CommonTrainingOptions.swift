@@ -17,9 +17,11 @@ struct CommonTrainingOptions: ParsableArguments {
     @Option(help: "Run folder (default runs/FAMILY-DATASET).") var out: String?
     @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
 
-    /// Trains `family` with these flags and the family's own (`applyFamilyOptions`).
-    func train(family: String, applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
-        let dataset = self.dataset ?? "fashion-mnist"
+    /// Trains `family` with these flags and the family's own (`applyFamilyOptions`), on
+    /// `defaultDataset` when no --dataset is given.
+    func train(family: String, defaultDataset: String = "fashion-mnist",
+               applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
+        let dataset = self.dataset ?? defaultDataset
         let folder = out ?? "runs/\(family)-\(URL(fileURLWithPath: dataset).lastPathComponent)"
         let runDirectory = RunDirectory(folder)
         var configuration: TrainingConfiguration

@@ -13,6 +13,8 @@ struct TrainCommand: ParsableCommand {
             TrainLAPGANCommand.self,
             TrainAnomalyCommand.self,
             TrainPix2PixCommand.self,
+            TrainSRResNetCommand.self,
+            TrainSRGANCommand.self,
         ])
 
     /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone
