@@ -34,7 +34,7 @@ struct AugmentExperimentCommand: ParsableCommand {
         abstract: "Measure on Fashion-MNIST whether cgan samples help a small classifier trained on K labelled images per class (against classic augmentation), and the Classification Accuracy Score of a run.")
 
     @Option(name: .customLong("per-class"), help: "Real labelled images per class (default 100).") var perClass = 100
-    @Option(help: "Number of seeds (default 3: seeds 0, 1, 2).") var seeds = 3
+    @Option(help: "Number of seeds (default 3: seeds 0, 1, 2; 0 with --cas-run measures the Classification Accuracy Score alone).") var seeds = 3
     @Option(name: .customLong("gan-steps"), help: "Training steps of each seed's cgan (default 2000).") var ganSteps = 2000
     @Option(name: .customLong("generated-per-class"), help: "Generated images per class added (default 500).") var generatedPerClass = 500
     @Option(name: .customLong("classifier-steps"), help: "Training steps of every classifier (default 1500).") var classifierSteps = 1500
@@ -45,9 +45,10 @@ struct AugmentExperimentCommand: ParsableCommand {
     @Option(name: .customLong("data"), help: "Folder of the Fashion-MNIST files, when not the default location.") var directory: String?
 
     func validate() throws {
-        guard perClass >= 1, seeds >= 1, ganSteps >= 1, generatedPerClass >= 1, classifierSteps >= 1 else {
-            throw ValidationError("--per-class, --seeds, --gan-steps, --generated-per-class and --classifier-steps must be at least 1")
+        guard perClass >= 1, seeds >= 0, ganSteps >= 1, generatedPerClass >= 1, classifierSteps >= 1 else {
+            throw ValidationError("--per-class, --gan-steps, --generated-per-class and --classifier-steps must be at least 1, --seeds at least 0")
         }
+        if seeds == 0 && casRun == nil { throw ValidationError("--seeds 0 measures nothing without --cas-run RUN") }
     }
 
     func run() throws {
@@ -59,6 +60,18 @@ struct AugmentExperimentCommand: ParsableCommand {
         settings.classifier.steps = classifierSteps
         settings.dataDirectory = directory
         let started = Date()
+        if seeds > 0 { try runExperiment(settings) }
+        if let casRun {
+            let trained = try TrainedModel(run: RunDirectory(casRun))
+            let (generated, real) = try AugmentationExperiment.classificationAccuracyScore(
+                of: trained, settings: settings.classifier, seed: 0, dataDirectory: directory)
+            print(String(format: "Classification Accuracy Score of %@: %.2f%% (trained on 60,000 generated; the same classifier on 60,000 real: %.2f%%)",
+                         casRun, 100 * generated, 100 * real))
+        }
+        print(String(format: "done in %.0f s", Date().timeIntervalSince(started)))
+    }
+
+    func runExperiment(_ settings: AugmentationExperiment.Settings) throws {
         let rows = try AugmentationExperiment.run(settings, workDirectory: out ?? "runs/augment-experiment-\(perClass)") { line in
             print(line)
             fflush(nil)
@@ -69,13 +82,5 @@ struct AugmentExperimentCommand: ParsableCommand {
                   + String(format: "%6.2f%% ± %.2f   (%@)", 100 * row.mean, 100 * row.standardDeviation,
                            row.accuracies.map { String(format: "%.2f", 100 * $0) }.joined(separator: ", ")))
         }
-        if let casRun {
-            let trained = try TrainedModel(run: RunDirectory(casRun))
-            let (generated, real) = try AugmentationExperiment.classificationAccuracyScore(
-                of: trained, settings: settings.classifier, seed: 0, dataDirectory: directory)
-            print(String(format: "Classification Accuracy Score of %@: %.2f%% (trained on 60,000 generated; the same classifier on 60,000 real: %.2f%%)",
-                         casRun, 100 * generated, 100 * real))
-        }
-        print(String(format: "done in %.0f s", Date().timeIntervalSince(started)))
     }
 }

@@ -28,12 +28,15 @@ class GankitTestCase: XCTestCase {
         return (process.terminationStatus, output)
     }
 
-    func assertFails(_ arguments: [String], saying fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+    /// Runs gankit, expects a non-zero exit, each fragment in the output and no crash; returns the output.
+    @discardableResult
+    func assertFails(_ arguments: [String], saying fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let (status, output) = try gankit(arguments)
         XCTAssertNotEqual(status, 0, "\(arguments) should fail", file: file, line: line)
         for fragment in fragments {
             XCTAssertTrue(output.contains(fragment), "\(arguments): expected \(fragment) in: \(output)", file: file, line: line)
         }
         XCTAssertFalse(output.contains("Backtrace") || output.contains("Fatal error"), "no crash: \(output)", file: file, line: line)
+        return output
     }
 }

@@ -4,39 +4,13 @@ import XCTest
 
 /// `gankit train pix2pix` and `gankit translate` from the command line: a tiny run on an A|B
 /// folder, translations of a folder, a PNG and a .npy, and one-line errors for bad inputs.
-final class TranslationCommandLineTests: XCTestCase {
-    var scratch: String!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gankit-translate-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: scratch) }
-
-    func gankit(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gankit")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: scratch)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
-    func assertFails(_ arguments: [String], saying fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let (status, output) = try gankit(arguments)
-        XCTAssertNotEqual(status, 0, "\(arguments) should fail", file: file, line: line)
-        for fragment in fragments {
-            XCTAssertTrue(output.contains(fragment), "\(arguments): expected \(fragment) in: \(output)", file: file, line: line)
-        }
-        XCTAssertFalse(output.contains("Backtrace") || output.contains("Fatal error"), "no crash: \(output)", file: file, line: line)
+final class TranslationCommandLineTests: GankitTestCase {
+    /// `assertFails`, and the message is one line.
+    @discardableResult
+    override func assertFails(_ arguments: [String], saying fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let output = try super.assertFails(arguments, saying: fragments, file: file, line: line)
         XCTAssertLessThanOrEqual(output.split(separator: "\n").count, 1, "one line: \(output)", file: file, line: line)
+        return output
     }
 
     func writeImage(_ path: String, height: Int, width: Int, channels: Int = 3) throws {

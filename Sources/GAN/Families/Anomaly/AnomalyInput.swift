@@ -2,8 +2,8 @@ import Datasets
 import Foundation
 import TensorCore
 
-/// The images `gankit detect` scores: a float32 `.npy` `[N, C, H, W]` in [-1, 1], one PNG image,
-/// or a folder of PNG images (sorted by name), checked against the shape a run takes.
+/// The images `gankit detect` scores: a float32 `.npy` `[N, C, H, W]` in [-1, 1], one PNG or
+/// JPEG image, or a folder of them (sorted by name), checked against the shape a run takes.
 public struct AnomalyInput {
     /// The images, `[N] + sampleShape`, in [-1, 1].
     public let images: Tensor
@@ -22,22 +22,19 @@ public struct AnomalyInput {
             var files: [String] = []
             for name in entries {
                 switch (name as NSString).pathExtension.lowercased() {
-                case "png": files.append((path as NSString).appendingPathComponent(name))
-                case "jpg", "jpeg": throw Self.jpegError((path as NSString).appendingPathComponent(name))
+                case "png", "jpg", "jpeg": files.append((path as NSString).appendingPathComponent(name))
                 default: continue
                 }
             }
-            guard !files.isEmpty else { throw TrainingError.invalidConfiguration("\(path): the folder holds no PNG images") }
+            guard !files.isEmpty else { throw TrainingError.invalidConfiguration("\(path): the folder holds no PNG or JPEG images") }
             images = Tensor.concat(try files.map { try Self.image($0, sampleShape: sampleShape) }, axis: 0)
             names = files.map { ($0 as NSString).lastPathComponent }
             return
         }
         switch (path as NSString).pathExtension.lowercased() {
-        case "png":
+        case "png", "jpg", "jpeg":
             images = try Self.image(path, sampleShape: sampleShape)
             names = [(path as NSString).lastPathComponent]
-        case "jpg", "jpeg":
-            throw Self.jpegError(path)
         case "npy":
             let array = try NumpyArray(contentsOf: path)
             guard array.elementType == .float32 else {
@@ -54,22 +51,18 @@ public struct AnomalyInput {
             images = Tensor(values, shape: array.shape)
             names = (0..<array.shape[0]).map { "index \($0)" }
         default:
-            throw TrainingError.invalidConfiguration("\(path): give a .npy array \(shapeText), a .png image, or a folder of .png images")
+            throw TrainingError.invalidConfiguration("\(path): give a .npy array \(shapeText), a PNG or JPEG image, or a folder of them")
         }
     }
 
-    /// One PNG as `[1] + sampleShape`, converted to the run's channel count; its size must match.
+    /// One PNG or JPEG as `[1] + sampleShape`, converted to the run's channel count; its size must match.
     static func image(_ path: String, sampleShape: [Int]) throws -> Tensor {
-        var buffer = try PNGImage(contentsOf: path).imageBuffer(range: -1...1)
+        var buffer = try ImageBuffer(contentsOf: path, range: -1...1)
         buffer = sampleShape[0] == 1 ? buffer.grayscale() : buffer.rgb()
         guard buffer.height == sampleShape[1], buffer.width == sampleShape[2] else {
             throw TrainingError.invalidConfiguration(
                 "\(path) is \(buffer.width)x\(buffer.height) pixels; this run takes \(sampleShape[2])x\(sampleShape[1]) images")
         }
         return buffer.tensor().reshape([1] + sampleShape)
-    }
-
-    static func jpegError(_ path: String) -> TrainingError {
-        TrainingError.invalidConfiguration("\(path): this build reads PNG images only; convert the JPEG to PNG")
     }
 }
