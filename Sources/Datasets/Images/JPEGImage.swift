@@ -27,20 +27,7 @@ public struct JPEGImage: Sendable, Equatable {
     /// The image converted to planar floats, mapping 0 to `range.lowerBound` and 255 to
     /// `range.upperBound`.
     public func imageBuffer(range: ClosedRange<Float> = -1...1) -> ImageBuffer {
-        var pixels = [Float](repeating: 0, count: samples.count)
-        let scale = (range.upperBound - range.lowerBound) / 255, offset = range.lowerBound
-        let planeSize = width * height, channels = self.channels
-        samples.withUnsafeBufferPointer { sourceBuffer in
-            pixels.withUnsafeMutableBufferPointer { destinationBuffer in
-                let source = sourceBuffer.baseAddress!, destination = destinationBuffer.baseAddress!
-                for pixel in 0..<planeSize {
-                    for channel in 0..<channels {
-                        destination[channel * planeSize + pixel] = Float(source[pixel * channels + channel]) * scale + offset
-                    }
-                }
-            }
-        }
-        return ImageBuffer(channels: channels, height: height, width: width, pixels: pixels)
+        ImageBuffer(interleaved: samples, channels: channels, height: height, width: width, maximum: 255, range: range)
     }
 
     /// Quantizes a planar float image whose values span `range` into 8-bit samples; values
@@ -49,22 +36,7 @@ public struct JPEGImage: Sendable, Equatable {
     public init(_ image: ImageBuffer, range: ClosedRange<Float> = -1...1) {
         precondition((1...4).contains(image.channels), "JPEGImage(_:): images need 1...4 channels, not \(image.channels)")
         let outputChannels = image.channels <= 2 ? 1 : 3
-        let scale: Float = 255 / (range.upperBound - range.lowerBound), offset = range.lowerBound
-        let planeSize = image.width * image.height
-        var samples = [UInt8](repeating: 0, count: planeSize * outputChannels)
-        image.pixels.withUnsafeBufferPointer { sourceBuffer in
-            samples.withUnsafeMutableBufferPointer { destinationBuffer in
-                let source = sourceBuffer.baseAddress!, destination = destinationBuffer.baseAddress!
-                for channel in 0..<outputChannels {
-                    for pixel in 0..<planeSize {
-                        let scaled = ((source[channel * planeSize + pixel] - offset) * scale).rounded()
-                        // NaN fails both comparisons and lands on 0.
-                        let clamped = scaled > 0 ? min(scaled, 255) : 0
-                        destination[pixel * outputChannels + channel] = UInt8(clamped)
-                    }
-                }
-            }
-        }
+        let samples = image.interleavedSamples(channels: outputChannels, maximum: 255, range: range, as: UInt8.self)
         self.init(width: image.width, height: image.height, channels: outputChannels, samples: samples)
     }
 }

@@ -33,20 +33,7 @@ public struct PNGImage: Sendable, Equatable {
     /// The image converted to planar floats, mapping 0 to `range.lowerBound` and the maximum
     /// sample value to `range.upperBound`.
     public func imageBuffer(range: ClosedRange<Float> = -1...1) -> ImageBuffer {
-        var pixels = [Float](repeating: 0, count: samples.count)
-        let scale = (range.upperBound - range.lowerBound) / Float(maximumValue), offset = range.lowerBound
-        let planeSize = width * height, channels = self.channels
-        samples.withUnsafeBufferPointer { sourceBuffer in
-            pixels.withUnsafeMutableBufferPointer { destinationBuffer in
-                let source = sourceBuffer.baseAddress!, destination = destinationBuffer.baseAddress!
-                for pixel in 0..<planeSize {
-                    for channel in 0..<channels {
-                        destination[channel * planeSize + pixel] = Float(source[pixel * channels + channel]) * scale + offset
-                    }
-                }
-            }
-        }
-        return ImageBuffer(channels: channels, height: height, width: width, pixels: pixels)
+        ImageBuffer(interleaved: samples, channels: channels, height: height, width: width, maximum: Float(maximumValue), range: range)
     }
 
     /// Quantizes a planar float image (1 to 4 channels) whose values span `range` into
@@ -54,22 +41,8 @@ public struct PNGImage: Sendable, Equatable {
     public init(_ image: ImageBuffer, range: ClosedRange<Float> = -1...1, bitDepth: Int = 8) {
         precondition((1...4).contains(image.channels), "PNGImage(_:): images need 1...4 channels, not \(image.channels)")
         let maximum = Float((1 << bitDepth) - 1)
-        let scale = maximum / (range.upperBound - range.lowerBound), offset = range.lowerBound
-        let planeSize = image.width * image.height, channels = image.channels
-        var samples = [UInt16](repeating: 0, count: image.pixels.count)
-        image.pixels.withUnsafeBufferPointer { sourceBuffer in
-            samples.withUnsafeMutableBufferPointer { destinationBuffer in
-                let source = sourceBuffer.baseAddress!, destination = destinationBuffer.baseAddress!
-                for channel in 0..<channels {
-                    for pixel in 0..<planeSize {
-                        let scaled = ((source[channel * planeSize + pixel] - offset) * scale).rounded()
-                        // NaN fails both comparisons and lands on 0.
-                        let clamped = scaled > 0 ? min(scaled, maximum) : 0
-                        destination[pixel * channels + channel] = UInt16(clamped)
-                    }
-                }
-            }
-        }
+        let channels = image.channels
+        let samples = image.interleavedSamples(channels: channels, maximum: maximum, range: range, as: UInt16.self)
         self.init(width: image.width, height: image.height, channels: channels, bitDepth: bitDepth, samples: samples)
     }
 }
