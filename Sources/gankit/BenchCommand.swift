@@ -61,6 +61,9 @@ struct BenchCommand: ParsableCommand {
             let result = try TrainingBenchmark.run(configuration, steps: steps, warmup: warmup)
             print(String(format: "{\"arch\": \"%@\", \"batch\": %d, \"steps\": %d, \"images_per_s\": %.1f, \"seconds\": %.3f}",
                          model, batch, steps, result.imagesPerSecond, result.seconds))
+            for part in result.parts {
+                print(String(format: "{\"arch\": \"%@\", \"part\": \"%@\", \"images_per_s\": %.1f}", model, part.name, part.imagesPerSecond))
+            }
         }
     }
 

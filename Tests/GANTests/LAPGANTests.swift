@@ -96,6 +96,12 @@ final class LAPGANTests: XCTestCase {
         }
     }
 
+    func testBenchmarkTimesEveryLevelAndTheSamplingChain() throws {
+        let result = try TrainingBenchmark.run(configuration(data: try makeImageFolder()), steps: 2, warmup: 1)
+        XCTAssertEqual(result.parts.map(\.name), ["level0 (16x16)", "level1 (8x8)", "level2 (4x4)", "sampling chain"])
+        for part in result.parts { XCTAssertTrue(part.imagesPerSecond.isFinite && part.imagesPerSecond > 0, part.name) }
+    }
+
     func weights(_ trainer: Trainer) -> [String: [Float]] {
         var result: [String: [Float]] = [:]
         for (network, module) in trainer.model.networks {

@@ -14,9 +14,12 @@ public enum TrainingBenchmark {
         public var timedSteps: Int
         public var seconds: Double
         public var imagesPerSecond: Double { Double(batchSize * timedSteps) / seconds }
+        /// For a `PartwiseTimed` family, each part's images per second on its own.
+        public var parts: [(name: String, imagesPerSecond: Double)] = []
     }
 
-    /// Trains the family of `configuration` for `warmup + steps` steps and times the last `steps`.
+    /// Trains the family of `configuration` for `warmup + steps` steps and times the last `steps`;
+    /// then, for a `PartwiseTimed` family, times each part for `steps` more on the last batch.
     public static func run(_ configuration: TrainingConfiguration, steps: Int = 50, warmup: Int = 5) throws -> Result {
         try configuration.validate()
         let family = try FamilyCatalog.descriptor(configuration.family)
@@ -33,8 +36,10 @@ public enum TrainingBenchmark {
         var noise = RandomGenerator(seed: configuration.seed &+ 1)
         var done = 0, start = DispatchTime.now().uptimeNanoseconds
         var epoch = 0
+        var lastBatch: Batch?
         while done < warmup + steps {
             for batch in loader.batches(epoch: epoch) {
+                lastBatch = batch
                 let context = StepContext(step: done + 1, totalSteps: warmup + steps, stepsPerEpoch: loader.batchesPerEpoch)
                 _ = model.trainingStep(on: batch, context: context, randomness: &noise)
                 done += 1
@@ -44,6 +49,12 @@ public enum TrainingBenchmark {
             epoch += 1
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Result(family: configuration.family, batchSize: configuration.batchSize, timedSteps: steps, seconds: seconds)
+        var result = Result(family: configuration.family, batchSize: configuration.batchSize, timedSteps: steps, seconds: seconds)
+        if let partwise = model as? PartwiseTimed, let batch = lastBatch {
+            result.parts = partwise.timeParts(on: batch, steps: steps, randomness: &noise).map {
+                ($0.name, Double(configuration.batchSize * steps) / $0.seconds)
+            }
+        }
+        return result
     }
 }
