@@ -14,11 +14,12 @@ struct SuperResolutionTrainingOptions: ParsableArguments {
     @Option(help: "Adam beta1 (default 0.9).") var beta1: Float?
 
     /// Records every setting, defaults included, so a run keeps its model if a default changes.
-    func apply(to configuration: inout TrainingConfiguration, common: CommonTrainingOptions, learningRate: Float) {
+    /// `defaults` gives the settings not passed as flags (srgan: G's architecture from its `--init` run).
+    func apply(to configuration: inout TrainingConfiguration, common: CommonTrainingOptions, learningRate: Float,
+               defaults: SuperResolutionSettings = SuperResolutionSettings()) {
         if common.batch == nil { configuration.batchSize = 16 }
         configuration.learningRateG = learningRateG ?? learningRate
         configuration.beta1 = beta1 ?? 0.9
-        let defaults = SuperResolutionSettings()
         configuration.options["scale"] = String(scale ?? defaults.scale)
         configuration.options["patch-size"] = String(patchSize ?? defaults.patchSize)
         configuration.options["blocks"] = String(blocks ?? defaults.blocks)
@@ -45,10 +46,10 @@ struct TrainSRResNetCommand: ParsableCommand {
 /// `gankit train srgan --data PHOTOS --init RUN`.
 struct TrainSRGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "srgan", abstract: SuperResolutionFamily.srgan.summary + ".",
-                                                    discussion: "--data DIR is a folder of PNG/JPEG photos; --init RUN a gankit train srresnet run with the same --scale, --blocks and --channels.")
+                                                    discussion: "--data DIR is a folder of PNG/JPEG photos; --init RUN a gankit train srresnet run, whose --scale, --blocks and --channels are the defaults.")
     @OptionGroup var common: CommonTrainingOptions
     @OptionGroup var superResolution: SuperResolutionTrainingOptions
-    @Option(help: "The SRResNet run G starts from.") var `init`: String?
+    @Option(help: "The SRResNet run G starts from (its --scale, --blocks and --channels are the defaults).") var `init`: String?
     @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 1e-4).") var learningRateD: Float?
     @Option(name: .customLong("d-channels"), help: "D's first channel count (default 32; 64 in the paper).") var discriminatorChannels: Int?
     @Option(name: .customLong("pixel-weight"), help: "Weight of the pixel loss (default 1).") var pixelWeight: Float?
@@ -58,10 +59,15 @@ struct TrainSRGANCommand: ParsableCommand {
 
     func run() throws {
         try common.train(family: "srgan", defaultDataset: SuperResolutionData.photosDatasetName) { configuration in
-            superResolution.apply(to: &configuration, common: common, learningRate: 1e-4)
+            // G's scale, blocks and channels default to those of the run it starts from.
+            var defaults = SuperResolutionSettings()
+            if let `init` {
+                let initial = try SuperResolutionSettings(ofRun: `init`)
+                (defaults.scale, defaults.blocks, defaults.channels) = (initial.scale, initial.blocks, initial.channels)
+                configuration.options["init"] = `init`
+            }
+            superResolution.apply(to: &configuration, common: common, learningRate: 1e-4, defaults: defaults)
             configuration.learningRateD = learningRateD ?? 1e-4
-            let defaults = SuperResolutionSettings()
-            if let `init` { configuration.options["init"] = `init` }
             configuration.options["d-channels"] = String(discriminatorChannels ?? defaults.discriminatorChannels)
             configuration.options["pixel-weight"] = String(pixelWeight ?? defaults.pixelWeight)
             configuration.options["feature-weight"] = String(featureWeight ?? defaults.featureWeight)

@@ -52,6 +52,19 @@ public struct SuperResolutionSettings: Sendable, Equatable {
         adversarialWeight = try value("adversarial-weight", Float(1e-3), { $0 >= 0 && $0.isFinite }, "a number >= 0")
         initialRun = configuration.options["init"]
     }
+
+    /// The settings of the srresnet or srgan run in folder `path` (what `--init` names).
+    public init(ofRun path: String) throws {
+        let run = RunDirectory(path)
+        guard run.exists else {
+            throw TrainingError.invalidConfiguration("--init \(path) is not a GANKit run folder (no config.json); train one with gankit train srresnet")
+        }
+        let saved = try run.loadConfiguration()
+        guard saved.family == "srresnet" || saved.family == "srgan" else {
+            throw TrainingError.invalidConfiguration("--init \(path) holds a \(saved.family) run, not an srresnet run")
+        }
+        try self.init(saved)
+    }
 }
 
 /// A `Dataset` of HR patches whose label is the sample's index, so that a training step can
@@ -153,20 +166,12 @@ public final class SuperResolutionFamily: GANFamily {
 
     /// Copies the generator of the SRResNet run `path` into G (same scale, blocks, channels).
     func loadInitialGenerator(from path: String) throws {
-        let run = RunDirectory(path)
-        guard run.exists else {
-            throw TrainingError.invalidConfiguration("--init \(path) is not a GANKit run folder (no config.json); train one with gankit train srresnet")
-        }
-        let saved = try run.loadConfiguration()
-        let savedSettings = try SuperResolutionSettings(saved)
-        guard saved.family == "srresnet" || saved.family == "srgan" else {
-            throw TrainingError.invalidConfiguration("--init \(path) holds a \(saved.family) run, not an srresnet run")
-        }
+        let savedSettings = try SuperResolutionSettings(ofRun: path)
         guard savedSettings.scale == settings.scale, savedSettings.blocks == settings.blocks, savedSettings.channels == settings.channels else {
             throw TrainingError.invalidConfiguration(
-                "--init \(path) has a generator of scale \(savedSettings.scale), \(savedSettings.blocks) blocks, \(savedSettings.channels) channels; pass the same --scale, --blocks and --channels")
+                "--init \(path) has a generator of scale \(savedSettings.scale), \(savedSettings.blocks) blocks, \(savedSettings.channels) channels; leave out --scale, --blocks and --channels or pass the same")
         }
-        let checkpoint = run.networkCheckpointPath("generator")
+        let checkpoint = RunDirectory(path).networkCheckpointPath("generator")
         guard FileManager.default.fileExists(atPath: checkpoint) else { throw TrainingError.noCheckpoint(path) }
         try generator.loadCheckpoint(from: checkpoint)
     }
