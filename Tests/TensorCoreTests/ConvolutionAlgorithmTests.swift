@@ -77,6 +77,29 @@ final class ConvolutionAlgorithmTests: XCTestCase {
         assertAlgorithmMatchesColumns(.shiftedGemm, Self.stridedCases)
     }
 
+    func testFlippedMatchesColumns() {
+        let mirrorable = Self.stride1Cases.filter { c in
+            ConvolutionKernels.flippedGeometry(c.geometry, kernel: c.kernel) != nil
+        }
+        XCTAssertEqual(mirrorable.count, Self.stride1Cases.count)
+        assertAlgorithmMatchesColumns(.flipped, mirrorable + [
+            Case(batch: 2, channels: 9, outputChannels: 3, height: 10, width: 7, kernel: (9, 9),
+                 geometry: ConvolutionGeometry(padding: (4, 4))),
+            Case(batch: 1, channels: 2, outputChannels: 6, height: 6, width: 5, kernel: (3, 2),
+                 geometry: ConvolutionGeometry(padding: (0, 1))),
+        ])
+    }
+
+    func testChoiceMirrorsStride1ConvolutionsToTheirSmallerSide() {
+        let same = ConvolutionGeometry(padding: (4, 4))
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [16, 32, 48, 48], weight: [3, 32, 9, 9], geometry: same), .flipped,
+                       "SRResNet's tail: unfold the 3-channel side")
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [16, 3, 12, 12], weight: [32, 3, 9, 9], geometry: same), .columns,
+                       "SRResNet's head: the input side is already the smaller")
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [16, 32, 48, 48], weight: [3, 32, 9, 9],
+                                                    geometry: ConvolutionGeometry(stride: (2, 2), padding: (4, 4))), .columns)
+    }
+
     func testChoiceFallsBackToColumnsForGroupsAndFewChannels() {
         let strided = ConvolutionGeometry(stride: (2, 1), padding: (1, 1))
         XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 64, 3, 3], geometry: strided), .shiftedGemm)
