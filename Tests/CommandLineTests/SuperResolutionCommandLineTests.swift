@@ -33,6 +33,12 @@ extension CommandLineTests {
         let small = ["--data", "photos", "--patch-size", "32", "--patches-per-photo", "2", "--batch", "2"]
         let (trained, trainOutput) = try gankit(["train", "srresnet"] + small + ["--blocks", "1", "--channels", "4", "--steps", "2", "--out", "sr"])
         XCTAssertEqual(trained, 0, trainOutput)
+        // Resuming needs only --out: the flags not given keep their saved values; a changed one is refused.
+        let (resumed, resumeOutput) = try gankit(["train", "srresnet", "--data", "photos", "--out", "sr", "--resume", "--steps", "3"])
+        XCTAssertEqual(resumed, 0, resumeOutput)
+        XCTAssertTrue(resumeOutput.contains("done: 3 steps"), resumeOutput)
+        try assertFails(["train", "srresnet", "--data", "photos", "--out", "sr", "--resume", "--steps", "4", "--blocks", "2"],
+                        saying: ["config.json", "--resume"])
         // srgan takes G's architecture from its --init run: no --blocks/--channels needed.
         let (refined, refineOutput) = try gankit(["train", "srgan"] + small + ["--init", "sr", "--d-channels", "4", "--steps", "1", "--out", "gan"])
         XCTAssertEqual(refined, 0, refineOutput)

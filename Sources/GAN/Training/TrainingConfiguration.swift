@@ -50,6 +50,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         options[name].flatMap(T.init) ?? defaultValue
     }
 
+    /// Sets option `name` from its flag's `value` when given; otherwise, unless `keepingSaved`
+    /// holds and the option has a value (a resumed run's), to `defaultValue`.
+    public mutating func setOption<T: LosslessStringConvertible>(_ name: String, _ value: T?, default defaultValue: T,
+                                                                 keepingSaved: Bool) {
+        if let value { options[name] = String(value) } else if !keepingSaved || options[name] == nil { options[name] = String(defaultValue) }
+    }
+
     /// The recorded sample shape; a configuration that never started training has none.
     public func recordedSampleShape() throws -> [Int] {
         guard let sampleShape else {

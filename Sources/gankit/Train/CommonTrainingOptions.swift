@@ -22,10 +22,10 @@ struct CommonTrainingOptions: ParsableArguments {
     func train(family: String, defaultDataset: String = "fashion-mnist",
                applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
         let dataset = self.dataset ?? defaultDataset
-        let folder = out ?? "runs/\(family)-\(URL(fileURLWithPath: dataset).lastPathComponent)"
+        let folder = runFolder(family: family, defaultDataset: defaultDataset)
         let runDirectory = RunDirectory(folder)
         var configuration: TrainingConfiguration
-        if resume, runDirectory.exists {
+        if resumesExistingRun(family: family, defaultDataset: defaultDataset) {
             configuration = try runDirectory.loadConfiguration()
             guard configuration.family == family else {
                 throw ValidationError("\(folder) holds a \(configuration.family) run, not \(family)")
@@ -57,6 +57,17 @@ struct CommonTrainingOptions: ParsableArguments {
             print("interrupted at step \(step); checkpoint saved. Continue with: gankit train \(family) --out \(folder) --resume")
             throw ExitCode(130)
         }
+    }
+
+    /// The run folder: --out, or runs/FAMILY-DATASET.
+    func runFolder(family: String, defaultDataset: String = "fashion-mnist") -> String {
+        out ?? "runs/\(family)-\(URL(fileURLWithPath: dataset ?? defaultDataset).lastPathComponent)"
+    }
+
+    /// Whether this command continues a saved run: then the family's flags that are not given
+    /// keep their saved values instead of taking their defaults.
+    func resumesExistingRun(family: String, defaultDataset: String = "fashion-mnist") -> Bool {
+        resume && RunDirectory(runFolder(family: family, defaultDataset: defaultDataset)).exists
     }
 
     /// Sets the shared options given on the command line.

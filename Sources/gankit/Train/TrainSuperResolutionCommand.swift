@@ -15,17 +15,18 @@ struct SuperResolutionTrainingOptions: ParsableArguments {
 
     /// Records every setting, defaults included, so a run keeps its model if a default changes.
     /// `defaults` gives the settings not passed as flags (srgan: G's architecture from its `--init` run).
+    /// On `resuming`, a setting whose flag is not given keeps its saved value.
     func apply(to configuration: inout TrainingConfiguration, common: CommonTrainingOptions, learningRate: Float,
-               defaults: SuperResolutionSettings = SuperResolutionSettings()) {
-        if common.batch == nil { configuration.batchSize = 16 }
-        configuration.learningRateG = learningRateG ?? learningRate
-        configuration.beta1 = beta1 ?? 0.9
-        configuration.options["scale"] = String(scale ?? defaults.scale)
-        configuration.options["patch-size"] = String(patchSize ?? defaults.patchSize)
-        configuration.options["blocks"] = String(blocks ?? defaults.blocks)
-        configuration.options["channels"] = String(channels ?? defaults.channels)
-        configuration.options["patches-per-photo"] = String(patchesPerPhoto ?? defaults.patchesPerPhoto)
-        configuration.options["pixel-loss"] = pixelLoss ?? defaults.pixelLoss
+               defaults: SuperResolutionSettings = SuperResolutionSettings(), resuming: Bool) {
+        if common.batch == nil, !resuming { configuration.batchSize = 16 }
+        if learningRateG != nil || !resuming { configuration.learningRateG = learningRateG ?? learningRate }
+        if beta1 != nil || !resuming { configuration.beta1 = beta1 ?? 0.9 }
+        configuration.setOption("scale", scale, default: defaults.scale, keepingSaved: resuming)
+        configuration.setOption("patch-size", patchSize, default: defaults.patchSize, keepingSaved: resuming)
+        configuration.setOption("blocks", blocks, default: defaults.blocks, keepingSaved: resuming)
+        configuration.setOption("channels", channels, default: defaults.channels, keepingSaved: resuming)
+        configuration.setOption("patches-per-photo", patchesPerPhoto, default: defaults.patchesPerPhoto, keepingSaved: resuming)
+        configuration.setOption("pixel-loss", pixelLoss, default: defaults.pixelLoss, keepingSaved: resuming)
     }
 }
 
@@ -38,7 +39,8 @@ struct TrainSRResNetCommand: ParsableCommand {
 
     func run() throws {
         try common.train(family: "srresnet", defaultDataset: SuperResolutionData.photosDatasetName) { configuration in
-            superResolution.apply(to: &configuration, common: common, learningRate: 2e-4)
+            superResolution.apply(to: &configuration, common: common, learningRate: 2e-4,
+                                  resuming: common.resumesExistingRun(family: "srresnet", defaultDataset: SuperResolutionData.photosDatasetName))
         }
     }
 }
@@ -66,12 +68,13 @@ struct TrainSRGANCommand: ParsableCommand {
                 (defaults.scale, defaults.blocks, defaults.channels) = (initial.scale, initial.blocks, initial.channels)
                 configuration.options["init"] = `init`
             }
-            superResolution.apply(to: &configuration, common: common, learningRate: 1e-4, defaults: defaults)
-            configuration.learningRateD = learningRateD ?? 1e-4
-            configuration.options["d-channels"] = String(discriminatorChannels ?? defaults.discriminatorChannels)
-            configuration.options["pixel-weight"] = String(pixelWeight ?? defaults.pixelWeight)
-            configuration.options["feature-weight"] = String(featureWeight ?? defaults.featureWeight)
-            configuration.options["adversarial-weight"] = String(adversarialWeight ?? defaults.adversarialWeight)
+            let resuming = common.resumesExistingRun(family: "srgan", defaultDataset: SuperResolutionData.photosDatasetName)
+            superResolution.apply(to: &configuration, common: common, learningRate: 1e-4, defaults: defaults, resuming: resuming)
+            if learningRateD != nil || !resuming { configuration.learningRateD = learningRateD ?? 1e-4 }
+            configuration.setOption("d-channels", discriminatorChannels, default: defaults.discriminatorChannels, keepingSaved: resuming)
+            configuration.setOption("pixel-weight", pixelWeight, default: defaults.pixelWeight, keepingSaved: resuming)
+            configuration.setOption("feature-weight", featureWeight, default: defaults.featureWeight, keepingSaved: resuming)
+            configuration.setOption("adversarial-weight", adversarialWeight, default: defaults.adversarialWeight, keepingSaved: resuming)
         }
     }
 }
