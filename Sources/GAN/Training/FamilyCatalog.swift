@@ -33,6 +33,7 @@ public enum FamilyCatalog {
         LaplacianGAN.descriptor,
         AnomalyFamily.descriptor,
         Pix2Pix.descriptor,
+        CycleGAN.descriptor,
         SuperResolutionFamily.srresnet,
         SuperResolutionFamily.srgan,
     ]
