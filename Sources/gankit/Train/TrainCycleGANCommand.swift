@@ -19,7 +19,7 @@ struct TrainCycleGANCommand: ParsableCommand {
     @Option(help: "Adam beta1 (default 0.5).") var beta1: Float?
 
     func run() throws {
-        try common.train(family: "cyclegan") { configuration in
+        try common.train(family: "cyclegan", defaultDataset: common.data ?? "fashion-mnist") { configuration in
             // Unpaired data: --dataset fashion-mnist (the default, with --domains) or a trainA/trainB folder (--data DIR or --dataset DIR).
             if common.dataset == nil, let folder = common.data { configuration.dataset = folder }
             if let learningRate { (configuration.learningRateG, configuration.learningRateD) = (learningRate, learningRate) }
