@@ -48,7 +48,7 @@ public final class CycleGAN: ImageTranslating {
 
     public static let descriptor = FamilyDescriptor(
         name: "cyclegan", summary: "unpaired image-to-image translation: two ResNet G, two PatchGAN D, least squares + 10 cycle + 5 identity, pool of 50 fakes (--dataset fashion-mnist --domains 7,9 or --data DIR with trainA/trainB)",
-        openData: CycleGANData.openTraining, make: make)
+        openData: CycleGANData.openTraining, minimumBatchSize: 1, make: make)
 
     @Sendable
     static func make(_ configuration: TrainingConfiguration) throws -> any GANFamily { try CycleGAN(configuration: configuration) }
