@@ -181,6 +181,10 @@ final class CycleGANTests: XCTestCase {
         }
         settings.options["domains"] = "7,9"
         XCTAssertThrowsError(try CycleGANData.openTraining(settings)) { XCTAssertTrue("\($0)".contains("--domains"), "\($0)") }
+        settings.options["domains"] = nil
+        settings.imageSize = 32
+        XCTAssertThrowsError(try CycleGANData.openTraining(settings)) { XCTAssertTrue("\($0)".contains("--image-size"), "\($0)") }
+        settings.imageSize = nil
         settings.dataset = "fashion-mnist"
         for bad in ["7", "7,7", "3,10", "a,b", "1,2,3"] {
             settings.options["domains"] = bad

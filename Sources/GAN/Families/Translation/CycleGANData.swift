@@ -72,6 +72,9 @@ public enum CycleGANData {
     /// The training set of a cyclegan run: `[A; B]` samples (`UnpairedDomains`).
     @Sendable
     public static func openTraining(_ configuration: TrainingConfiguration) throws -> TrainingSet {
+        if let size = configuration.imageSize {
+            throw TrainingError.invalidConfiguration("--image-size \(size): cyclegan trains at the images' own size (resize the trainA/trainB images first)")
+        }
         let (a, b, _) = try domains(configuration, split: .train)
         let data = try UnpairedDomains(a: a, b: b, seed: configuration.seed &+ 11)
         guard data.sampleShape[1] % 4 == 0, data.sampleShape[2] % 4 == 0 else {
