@@ -19,7 +19,7 @@ struct TranslateCommand: ParsableCommand {
 
     func run() throws {
         guard let direction = TranslationDirection(rawValue: direction) else {
-            throw ValidationError("--direction must be a-to-b or b-to-a, not \(self.direction)")
+            throw TrainingError.invalidConfiguration("--direction must be a-to-b or b-to-a, not \(self.direction)")
         }
         let trained = try TrainedModel(run: RunDirectory(runFolder))
         guard let translator = trained.model as? any ImageTranslating else {

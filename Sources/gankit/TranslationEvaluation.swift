@@ -4,10 +4,11 @@ import Metrics
 import TensorCore
 
 /// The translation branch of `gankit eval --run`: pix2pix runs are measured on the test split
-/// of their paired data (see `PairedTranslationEvaluation`).
+/// of their paired data (see `PairedTranslationEvaluation`), cyclegan runs on their test
+/// domains (see `CycleGANEvaluationReport`).
 enum TranslationEvaluationCommand {
     /// The families this branch evaluates.
-    static let families: Set<String> = ["pix2pix"]
+    static let families: Set<String> = ["pix2pix", "cyclegan"]
 
     /// Whether `runFolder` holds a run this branch evaluates.
     static func handles(_ runFolder: String) -> Bool {
@@ -17,6 +18,10 @@ enum TranslationEvaluationCommand {
     static func evaluate(runFolder: String, count: Int?, evaluatorPath: String, jsonPath: String?, seed: UInt64) throws {
         let started = Date()
         let trained = try TrainedModel(run: RunDirectory(runFolder))
+        if let model = trained.model as? CycleGAN {
+            return try CycleGANEvaluationReport.run(model, trained: trained, runFolder: runFolder, count: count,
+                                                    evaluatorPath: evaluatorPath, jsonPath: jsonPath)
+        }
         guard let model = trained.model as? Pix2Pix else { throw MetricsError("\(runFolder): not a pix2pix run") }
         let configuration = trained.configuration
         let (pairs, labels) = try Pix2PixData.testPairs(configuration, limit: count)

@@ -21,8 +21,8 @@ public enum TrainingBenchmark {
     /// Trains the family of `configuration` for `warmup + steps` steps and times the last `steps`;
     /// then, for a `PartwiseTimed` family, times each part for `steps` more on the last batch.
     public static func run(_ configuration: TrainingConfiguration, steps: Int = 50, warmup: Int = 5) throws -> Result {
-        try configuration.validate()
         let family = try FamilyCatalog.descriptor(configuration.family)
+        try configuration.validate(minimumBatchSize: family.minimumBatchSize)
         let data = try family.openData(configuration)
         var recorded = configuration
         recorded.sampleShape = data.sampleShape

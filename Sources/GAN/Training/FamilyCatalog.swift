@@ -12,13 +12,18 @@ public struct FamilyDescriptor: Sendable {
     /// Builds the family with fresh weights from the configuration's seed. The configuration
     /// has its `sampleShape` (and `classCount`, for labelled data) recorded.
     public let make: @Sendable (TrainingConfiguration) throws -> any GANFamily
+    /// The smallest `--batch` the family trains with: 2 where BatchNorm needs two samples, 1 for
+    /// families without it (CycleGAN, instance norm, batch 1 as its paper).
+    public let minimumBatchSize: Int
 
     public init(name: String, summary: String,
                 openData: @escaping @Sendable (TrainingConfiguration) throws -> TrainingSet = TrainingData.open,
+                minimumBatchSize: Int = 2,
                 make: @escaping @Sendable (TrainingConfiguration) throws -> any GANFamily) {
         self.name = name
         self.summary = summary
         self.openData = openData
+        self.minimumBatchSize = minimumBatchSize
         self.make = make
     }
 }
@@ -33,6 +38,7 @@ public enum FamilyCatalog {
         LaplacianGAN.descriptor,
         AnomalyFamily.descriptor,
         Pix2Pix.descriptor,
+        CycleGAN.descriptor,
         SuperResolutionFamily.srresnet,
         SuperResolutionFamily.srgan,
     ]

@@ -36,8 +36,8 @@ public final class Trainer {
     /// the run continues from its last checkpoint (the configuration must be the saved one,
     /// apart from the training length).
     public init(configuration requested: TrainingConfiguration, run: RunDirectory, resume: Bool) throws {
-        try requested.validate()
         let family = try FamilyCatalog.descriptor(requested.family)
+        try requested.validate(minimumBatchSize: family.minimumBatchSize)
         if resume {
             guard run.exists, FileManager.default.fileExists(atPath: run.trainingCheckpointPath) else {
                 throw TrainingError.noCheckpoint(run.path)

@@ -65,12 +65,14 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         return sampleShape
     }
 
-    /// Checks the values a user can set; the message names the flag to fix.
-    public func validate() throws {
+    /// Checks the values a user can set; the message names the flag to fix. `minimumBatchSize`
+    /// is the family's (`FamilyDescriptor.minimumBatchSize`).
+    public func validate(minimumBatchSize: Int = 2) throws {
         func check(_ condition: Bool, _ message: String) throws {
             if !condition { throw TrainingError.invalidConfiguration(message) }
         }
-        try check(batchSize >= 2, "--batch must be at least 2 (BatchNorm needs two samples), not \(batchSize)")
+        try check(batchSize >= minimumBatchSize,
+                  "--batch must be at least \(minimumBatchSize)\(minimumBatchSize >= 2 ? " (BatchNorm needs two samples)" : ""), not \(batchSize)")
         try check(epochs >= 1, "--epochs must be at least 1, not \(epochs)")
         try check(steps.map { $0 >= 1 } ?? true, "--steps must be at least 1, not \(steps ?? 0)")
         try check(latentSize >= 1, "--latent-size must be at least 1, not \(latentSize)")

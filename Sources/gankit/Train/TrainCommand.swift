@@ -13,6 +13,7 @@ struct TrainCommand: ParsableCommand {
             TrainLAPGANCommand.self,
             TrainAnomalyCommand.self,
             TrainPix2PixCommand.self,
+            TrainCycleGANCommand.self,
             TrainSRResNetCommand.self,
             TrainSRGANCommand.self,
         ])
