@@ -35,6 +35,7 @@ public enum FamilyCatalog {
         Pix2Pix.descriptor,
         SuperResolutionFamily.srresnet,
         SuperResolutionFamily.srgan,
+        TextToImageGAN.descriptor,
     ]
 
     /// The family called `name`, or an error listing the known names.

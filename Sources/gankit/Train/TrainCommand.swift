@@ -15,6 +15,7 @@ struct TrainCommand: ParsableCommand {
             TrainPix2PixCommand.self,
             TrainSRResNetCommand.self,
             TrainSRGANCommand.self,
+            TrainTextToImageCommand.self,
         ])
 
     /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone
