@@ -4,7 +4,7 @@ checkpoint checks.
 
   python3 bench/text2image_peer.py --steps 30 --threads 2       # GAN-CLS step images/s as JSON (random data)
   python3 bench/text2image_peer.py --check runs/text2image      # load every checkpoint with strict=True,
-                                                                # draw "a dark ankle boot" into t2i_check.png
+                                                                # draw "a dark ankle boot" into t2i_check.npy
 """
 import argparse, json, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -78,9 +78,9 @@ def check(run):
     with torch.no_grad():
         t = networks["text_encoder"](torch.tensor([ids] * 8), torch.tensor([len(ids)] * 8))
         x = networks["generator"](torch.randn(8, 100), t)
-    from torchvision.utils import save_image
-    save_image((x + 1) / 2, "t2i_check.png", nrow=8)
-    print("wrote t2i_check.png")
+    import numpy as np
+    np.save("t2i_check.npy", x.numpy())
+    print("wrote t2i_check.npy", tuple(x.shape), "(view with: gankit eval --samples t2i_check.npy)")
 
 
 def bench(steps, threads, batch=64):
