@@ -102,6 +102,10 @@ struct EvalCommand: ParsableCommand {
             return try TranslationEvaluationCommand.evaluate(runFolder: runFolder, count: count, evaluatorPath: evaluator ?? FashionMNISTEvaluator.defaultPath,
                                                              jsonPath: json, seed: seed)
         }
+        if let runFolder, TextToImageEvaluationReport.handles(runFolder) {
+            return try TextToImageEvaluationReport.run(runFolder, count: count, evaluatorPath: evaluator ?? FashionMNISTEvaluator.defaultPath,
+                                                       dataDirectory: directory, jsonPath: json, seed: seed)
+        }
         if let runFolder, SuperResolutionEval.handles(runFolder) {
             return try SuperResolutionEval.run(runFolder: runFolder, photos: directory, json: json)
         }

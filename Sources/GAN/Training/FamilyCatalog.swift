@@ -41,6 +41,7 @@ public enum FamilyCatalog {
         CycleGAN.descriptor,
         SuperResolutionFamily.srresnet,
         SuperResolutionFamily.srgan,
+        TextToImageGAN.descriptor,
     ]
 
     /// The family called `name`, or an error listing the known names.

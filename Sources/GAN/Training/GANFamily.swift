@@ -20,6 +20,9 @@ public protocol GANFamily: AnyObject {
     var auxiliaryState: [(name: String, value: Tensor)] { get }
     /// Restores what `auxiliaryState` returned; `source` names the file for errors.
     func restoreAuxiliaryState(_ state: [String: Tensor], source: String) throws
+    /// Files written beside the network checkpoints with every checkpoint, by file name
+    /// (a text model's vocabulary, say). None by default.
+    var companionFiles: [(name: String, contents: Data)] { get }
 
     /// One training step on `batch`; random draws come from `randomness` (saved with every
     /// checkpoint). Returns the step's scalars by name, the first two shown in progress lines.
@@ -33,6 +36,7 @@ public protocol GANFamily: AnyObject {
 
 extension GANFamily {
     public var auxiliaryState: [(name: String, value: Tensor)] { [] }
+    public var companionFiles: [(name: String, contents: Data)] { [] }
     public func restoreAuxiliaryState(_ state: [String: Tensor], source: String) throws {
         guard state.isEmpty else {
             throw CheckpointError.invalid("\(source): unexpected auxiliary state \(state.keys.sorted().joined(separator: ", "))")

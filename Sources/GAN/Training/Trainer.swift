@@ -142,6 +142,9 @@ public final class Trainer {
         for (name, network) in model.networks {
             try network.saveCheckpoint(to: run.networkCheckpointPath(name), metadata: metadata)
         }
+        for (name, contents) in model.companionFiles {
+            try contents.write(to: URL(fileURLWithPath: run.checkpointsPath + "/" + name), options: .atomic)
+        }
     }
 
     /// Restores the state `saveCheckpoint` wrote.

@@ -16,6 +16,7 @@ struct TrainCommand: ParsableCommand {
             TrainCycleGANCommand.self,
             TrainSRResNetCommand.self,
             TrainSRGANCommand.self,
+            TrainTextToImageCommand.self,
         ])
 
     /// The message for `gankit train NAME` when NAME is no family (ArgumentParser alone

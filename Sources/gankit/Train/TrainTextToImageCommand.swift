@@ -1,0 +1,24 @@
+import ArgumentParser
+import GAN
+
+/// `gankit train text2image`.
+struct TrainTextToImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "text2image", abstract: TextToImageGAN.descriptor.summary + ".")
+    @OptionGroup var common: CommonTrainingOptions
+    @OptionGroup var adversarial: AdversarialTrainingOptions
+    @Option(name: .customLong("pretrain-steps"), help: "Steps of contrastive caption-encoder pretraining before GAN-CLS, which counts them in --steps (default 1000).")
+    var pretrainSteps: Int?
+    @Option(name: .customLong("encoder-lr"), help: "Learning rate of the contrastive pretraining (default 1e-3).") var encoderLearningRate: Float?
+    @Option(name: .customLong("generator-width"), help: "Channels of G's first convolution (default 128; 256 is dcgan's G).") var generatorWidth: Int?
+    @Option(help: "Temperature of the contrastive loss (default 0.1).") var temperature: Float?
+
+    func run() throws {
+        try common.train(family: "text2image", defaultDataset: "fashion-captions") { configuration in
+            adversarial.apply(to: &configuration)
+            if let pretrainSteps { configuration.options["pretrain-steps"] = String(pretrainSteps) }
+            if let encoderLearningRate { configuration.options["encoder-lr"] = String(encoderLearningRate) }
+            if let generatorWidth { configuration.options["generator-width"] = String(generatorWidth) }
+            if let temperature { configuration.options["temperature"] = String(temperature) }
+        }
+    }
+}
