@@ -9,7 +9,7 @@ struct GANKitCommand: ParsableCommand {
         abstract: "Generative adversarial networks in Swift.",
         subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self,
                       EvalCommand.self, EvaluatorCommand.self, AugmentCommand.self, AugmentExperimentCommand.self,
-                      DetectCommand.self, TranslateCommand.self, UpscaleCommand.self])
+                      DetectCommand.self, TranslateCommand.self, UpscaleCommand.self, ReportCommand.self])
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
