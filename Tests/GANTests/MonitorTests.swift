@@ -80,6 +80,10 @@ final class MonitorTests: XCTestCase {
         let finding = CollapseChecks.classes(collapsed, real: real, names: FashionMNIST.classNames)
         XCTAssertEqual(finding?.kind, .classImbalance)
         XCTAssertTrue(finding?.detail.contains("nearly missing T-shirt/top") ?? false, finding?.detail ?? "")
+        // Collapse is called when it persists: twice in a row, not improving fast.
+        XCTAssertFalse(CollapseChecks.persists(0.9, previous: nil))
+        XCTAssertTrue(CollapseChecks.persists(0.8, previous: 0.9))
+        XCTAssertFalse(CollapseChecks.persists(0.3, previous: 0.9))
         // Mildly uneven (one class at half its share) stays quiet.
         let uneven = ClassHistogram(classes: (0..<2_500).map { $0 < 125 ? 0 : 1 + $0 % 9 }, classCount: 10)
         XCTAssertNil(CollapseChecks.classes(uneven, real: real))
@@ -114,7 +118,9 @@ final class MonitorTests: XCTestCase {
         // show must not make the KL infinite), which weighs on only 200 images.
         XCTAssertLessThan(good.scalars.first { $0.name == "monitorClassKL" }?.value ?? 1, 0.05)
         XCTAssertLessThan(abs(good.scalars.first { $0.name == "monitorFID" }?.value ?? 1), 1e-3)
-        let bad = monitor(for: repeated, dataset: "fashion-mnist", data: data, evaluator: evaluator).measure(step: 10)
+        let badMonitor = monitor(for: repeated, dataset: "fashion-mnist", data: data, evaluator: evaluator)
+        XCTAssertEqual(badMonitor.measure(step: 10).findings, [], "one collapsed-looking measurement is not enough")
+        let bad = badMonitor.measure(step: 20)
         XCTAssertEqual(bad.findings.map(\.kind), [.classImbalance])
         XCTAssertNotNil(bad.warning)
         XCTAssertGreaterThan(bad.scalars.first { $0.name == "monitorFID" }?.value ?? 0, 0.1)
@@ -128,7 +134,9 @@ final class MonitorTests: XCTestCase {
         XCTAssertTrue(goodStack.findings.isEmpty, "\(goodStack.findings)")
         XCTAssertNotNil(goodStack.scalars.first { $0.name == "monitorStackedModes" })
         let collapsedStack = stack(images, repeated, images)  // channel 1 collapsed
-        let badStack = monitor(for: collapsedStack, dataset: "stacked-fashion-mnist", data: stackedData, evaluator: evaluator).measure(step: 10)
+        let stackMonitor = monitor(for: collapsedStack, dataset: "stacked-fashion-mnist", data: stackedData, evaluator: evaluator)
+        _ = stackMonitor.measure(step: 10)
+        let badStack = stackMonitor.measure(step: 20)
         XCTAssertEqual(badStack.findings.map(\.kind), [.classImbalance])
         XCTAssertTrue(badStack.findings.first?.detail.contains("in channel 1") ?? false, badStack.findings.first?.detail ?? "")
     }

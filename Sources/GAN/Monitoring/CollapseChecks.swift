@@ -29,6 +29,15 @@ public enum CollapseChecks {
             coverage.coveredModes, coverage.modeCount, 100 * coverage.highQualityShare, coverage.reverseKL ?? 0))
     }
 
+    /// Whether a class histogram that looks collapsed (KL `divergence`) counts as collapse:
+    /// it looked collapsed at the previous measurement too (KL `previous`) and its KL has not
+    /// fallen by more than 30% since. A generator still learning, whose blurs the evaluator puts
+    /// in few classes, improves quickly and is not warned about.
+    public static func persists(_ divergence: Double, previous: Double?) -> Bool {
+        guard let previous else { return false }
+        return divergence >= 0.7 * previous
+    }
+
     /// The finding on the evaluator's class histogram of the samples against the real one,
     /// or nil when it is healthy. `names` name the classes; `channel` says which channel of
     /// stacked images the histograms are of.

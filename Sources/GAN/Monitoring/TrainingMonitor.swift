@@ -57,6 +57,8 @@ public final class TrainingMonitor {
     private var realStatistics: FeatureStatistics?
     private var realHistograms: [ClassHistogram] = []
     private var imageMeasuresFailed = false
+    /// Each channel's class KL at the previous measurement when it already looked collapsed.
+    private var previousClassCollapse: [Int: Double] = [:]
     private var lastWarnedKinds: Set<MonitorFinding.Kind> = []
     /// Wall-clock seconds spent measuring so far.
     public private(set) var secondsSpent = 0.0
@@ -172,21 +174,26 @@ public final class TrainingMonitor {
         var features: [Tensor] = []
         var perChannelClasses: [[Int]] = []
         var divergences: [Double] = []
+        var confidences: [Double] = []
         for channel in 0..<channels {
             let plane = channels == 1 ? samples : samples.slice(axis: 1, channel..<channel + 1)
             let outputs = evaluator.outputs(for: plane)
             features.append(outputs.features)
             let classes = outputs.predictedClasses
             perChannelClasses.append(classes)
+            confidences.append(Self.confidentShare(outputs.probabilities))
             let histogram = ClassHistogram(classes: classes, classCount: FashionMNISTEvaluator.classCount)
             let divergence = histogram.divergence(from: realHistograms[channel])
             divergences.append(divergence)
-            if let finding = CollapseChecks.classes(histogram, real: realHistograms[channel], names: FashionMNIST.classNames,
-                                                    channel: channels > 1 ? channel : nil) {
-                findings.append(finding)
-            }
+            let finding = CollapseChecks.classes(histogram, real: realHistograms[channel], names: FashionMNIST.classNames,
+                                                 channel: channels > 1 ? channel : nil)
+            // Early samples are blurs the evaluator puts in few classes too: only a histogram
+            // that looks collapsed twice in a row, without improving fast, is called collapse.
+            if let finding, CollapseChecks.persists(divergence, previous: previousClassCollapse[channel]) { findings.append(finding) }
+            previousClassCollapse[channel] = finding == nil ? nil : divergence
         }
         scalars.append(("monitorClassKL", divergences.reduce(0, +) / Double(channels)))
+        scalars.append(("monitorConfidentShare", confidences.reduce(0, +) / Double(channels)))
         if channels > 1 {
             scalars.append(("monitorClassKLWorstChannel", divergences.max() ?? 0))
             // Stacked images: a mode is one combination of the channels' classes.
@@ -208,6 +215,16 @@ public final class TrainingMonitor {
         let generated = FeatureStatistics(FeatureMatrix(features.count == 1 ? features[0] : Tensor.concat(features, axis: 0)))
         scalars.append(("monitorFID", FrechetDistance.between(generated, realStatistics!)))
         return (scalars, findings)
+    }
+
+    /// The share of samples whose most probable class has a probability of at least 0.9.
+    static func confidentShare(_ probabilities: Tensor) -> Double {
+        let rows = probabilities.shape[0], columns = probabilities.shape[1]
+        guard rows > 0 else { return 0 }
+        let values = probabilities.storage.base
+        var confident = 0
+        for row in 0..<rows where (0..<columns).contains(where: { values[row * columns + $0] >= 0.9 }) { confident += 1 }
+        return Double(confident) / Double(rows)
     }
 
     /// Loads the evaluator and measures real training images with it, once.
