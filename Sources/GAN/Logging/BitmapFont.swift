@@ -1,9 +1,10 @@
 /// A tiny 5x7 bitmap font for the labels of plots: digits, letters and the punctuation of
-/// numbers and scalar names. Each glyph is seven rows of five pixels; characters it lacks are
-/// drawn as a small box.
+/// numbers and scalar names. Each glyph is seven rows of five pixels above the baseline, and two
+/// more below it for the descenders of g, j, p, q and y; characters it lacks are drawn as a
+/// small box.
 public enum BitmapFont {
     public static let glyphWidth = 5
-    public static let glyphHeight = 7
+    public static let glyphHeight = 9
     /// Pixels from one character to the next.
     public static let advance = 6
 
@@ -19,7 +20,8 @@ public enum BitmapFont {
     static let glyphs: [Character: [UInt8]] = {
         var table: [Character: [UInt8]] = [:]
         for (character, art) in source {
-            let rows = art.split(separator: " ").map { UInt8($0, radix: 2)! }
+            var rows = art.split(separator: " ").map { UInt8($0, radix: 2)! }
+            if rows.count == 7 { rows += [0, 0] }
             precondition(rows.count == glyphHeight, "BitmapFont: glyph \(character) has \(rows.count) rows")
             table[character] = rows
         }
@@ -84,17 +86,17 @@ public enum BitmapFont {
         ("d", "00001 00001 01101 10011 10001 10001 01111"),
         ("e", "00000 00000 01110 10001 11111 10000 01110"),
         ("f", "00110 01001 01000 11100 01000 01000 01000"),
-        ("g", "00000 00000 01111 10001 01111 00001 01110"),
+        ("g", "00000 00000 01111 10001 10001 10001 01111 00001 01110"),
         ("h", "10000 10000 10110 11001 10001 10001 10001"),
         ("i", "00100 00000 01100 00100 00100 00100 01110"),
-        ("j", "00010 00000 00110 00010 00010 10010 01100"),
+        ("j", "00010 00000 00110 00010 00010 00010 00010 10010 01100"),
         ("k", "10000 10000 10010 10100 11000 10100 10010"),
         ("l", "01100 00100 00100 00100 00100 00100 01110"),
         ("m", "00000 00000 11010 10101 10101 10001 10001"),
         ("n", "00000 00000 10110 11001 10001 10001 10001"),
         ("o", "00000 00000 01110 10001 10001 10001 01110"),
-        ("p", "00000 00000 11110 10001 11110 10000 10000"),
-        ("q", "00000 00000 01111 10001 01111 00001 00001"),
+        ("p", "00000 00000 11110 10001 10001 10001 11110 10000 10000"),
+        ("q", "00000 00000 01111 10001 10001 10001 01111 00001 00001"),
         ("r", "00000 00000 10110 11001 10000 10000 10000"),
         ("s", "00000 00000 01111 10000 01110 00001 11110"),
         ("t", "01000 01000 11100 01000 01000 01001 00110"),
@@ -102,7 +104,7 @@ public enum BitmapFont {
         ("v", "00000 00000 10001 10001 10001 01010 00100"),
         ("w", "00000 00000 10001 10001 10101 10101 01010"),
         ("x", "00000 00000 10001 01010 00100 01010 10001"),
-        ("y", "00000 00000 10001 10001 01111 00001 01110"),
+        ("y", "00000 00000 10001 10001 10001 10001 01111 00001 01110"),
         ("z", "00000 00000 11111 00010 00100 01000 11111"),
     ]
 }

@@ -110,8 +110,9 @@ public struct PlotCanvas {
     /// tick labels on each axis, the points of `series` (x ascending) joined in `color`. With
     /// more points than pixel columns, each column shows the points' range in a light tone
     /// and their mean as the line; a few points are marked with small squares.
+    /// `steps` fixes the x range (panels of one run share it); by default it is the series' own.
     public mutating func linePlot(_ series: [(x: Double, y: Double)], title: String, x left: Int, y top: Int,
-                                  width panelWidth: Int, height panelHeight: Int, color: Color) {
+                                  width panelWidth: Int, height panelHeight: Int, color: Color, steps: ClosedRange<Double>? = nil) {
         let plotLeft = left + 46, plotTop = top + 13
         let plotWidth = panelWidth - 46 - 8, plotHeight = panelHeight - 13 - 14
         text(title, x: left + 46, y: top + 2)
@@ -125,7 +126,7 @@ public struct PlotCanvas {
             return
         }
         let (low, high) = Self.valueRange(points.map(\.y))
-        let xLow = first.x, xHigh = max(last.x, first.x + 1)
+        let xLow = steps?.lowerBound ?? first.x, xHigh = max(steps?.upperBound ?? last.x, xLow + 1)
         func column(_ value: Double) -> Int { plotLeft + Int(((value - xLow) / (xHigh - xLow) * Double(plotWidth - 1)).rounded()) }
         func row(_ value: Double) -> Int {
             let clamped = min(max(value, low), high)

@@ -94,11 +94,13 @@ public struct RunReport {
             canvas.draw(picture.image, x: left, y: Self.headerHeight + Self.captionHeight, boxWidth: Self.pictureSide, boxHeight: Self.pictureSide)
             left += Self.pictureSide + Self.margin
         }
+        let allSteps = series.flatMap { $0.points.map(\.x) }
+        let steps = (allSteps.min() ?? 0)...(allSteps.max() ?? 1)
         for (index, scalar) in series.enumerated() {
             let x = left + index % Self.columns * Self.panelWidth
             let y = Self.headerHeight + index / Self.columns * Self.panelHeight
             canvas.linePlot(scalar.points, title: scalar.name, x: x, y: y, width: Self.panelWidth - 6, height: Self.panelHeight - 4,
-                            color: Self.color(rank: Self.rank(scalar.name)))
+                            color: Self.color(rank: Self.rank(scalar.name)), steps: steps)
         }
         return canvas.image
     }
