@@ -4,15 +4,17 @@ import Metrics
 
 /// The verdicts on mode coverage: whether a 2-D mixture's samples or an image generator's
 /// class histogram show collapse. Measures that are still far from the data (early training)
-/// are not called collapse: a mixture needs half its samples of high quality first.
+/// are not called collapse: a mixture needs a tenth of its samples of high quality first, and
+/// the monitor calls collapse only when it `persists` over two measurements.
 public enum CollapseChecks {
     /// Share of a mixture's modes below which missing modes are a collapse (0.9: grid25 warns
     /// from 3 missing modes, ring8 from 1).
     public static let coveredModeShare = 0.9
     /// Reverse KL of the mode histogram (nats) from which the coverage is too uneven.
     public static let mixtureReverseKL = 0.3
-    /// High-quality share from which the mixture verdict is given at all.
-    public static let minimumHighQualityShare = 0.5
+    /// High-quality share from which the mixture verdict is given at all (250 of the
+    /// protocol's 2,500 samples).
+    public static let minimumHighQualityShare = 0.1
     /// KL(samples ‖ real) of class histograms (nats) from which the classes are too uneven.
     public static let classKL = 0.15
     /// A class is nearly missing when its share of the samples is below this part of its real share.
@@ -29,10 +31,10 @@ public enum CollapseChecks {
             coverage.coveredModes, coverage.modeCount, 100 * coverage.highQualityShare, coverage.reverseKL ?? 0))
     }
 
-    /// Whether a class histogram that looks collapsed (KL `divergence`) counts as collapse:
-    /// it looked collapsed at the previous measurement too (KL `previous`) and its KL has not
-    /// fallen by more than 30% since. A generator still learning, whose blurs the evaluator puts
-    /// in few classes, improves quickly and is not warned about.
+    /// Whether a verdict of collapse (a class histogram's KL, a mixture's reverse KL:
+    /// `divergence`) counts: it looked collapsed at the previous measurement too (`previous`)
+    /// and its KL has not fallen by more than 30% since. A generator still learning, whose
+    /// blurs the evaluator puts in few classes, improves quickly and is not warned about.
     public static func persists(_ divergence: Double, previous: Double?) -> Bool {
         guard let previous else { return false }
         return divergence >= 0.7 * previous

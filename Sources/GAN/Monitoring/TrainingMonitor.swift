@@ -59,6 +59,8 @@ public final class TrainingMonitor {
     private var imageMeasuresFailed = false
     /// Each channel's class KL at the previous measurement when it already looked collapsed.
     private var previousClassCollapse: [Int: Double] = [:]
+    /// The mixture's reverse KL at the previous measurement when it already looked collapsed.
+    private var previousMixtureCollapse: Double?
     private var lastWarnedKinds: Set<MonitorFinding.Kind> = []
     /// Wall-clock seconds spent measuring so far.
     public private(set) var secondsSpent = 0.0
@@ -127,7 +129,9 @@ public final class TrainingMonitor {
             let coverage = ModeCoverage(points: drawSamples(), mixture: mixture)
             scalars += [("monitorModesCovered", Double(coverage.coveredModes)), ("monitorHighQualityShare", coverage.highQualityShare)]
             if let reverseKL = coverage.reverseKL { scalars.append(("monitorReverseKL", reverseKL)) }
-            if let finding = CollapseChecks.mixture(coverage) { findings.append(finding) }
+            let finding = CollapseChecks.mixture(coverage)
+            if let finding, CollapseChecks.persists(coverage.reverseKL ?? 0, previous: previousMixtureCollapse) { findings.append(finding) }
+            previousMixtureCollapse = finding == nil ? nil : coverage.reverseKL ?? 0
         case let .images(channels):
             do {
                 let (imageScalars, imageFindings) = try measureImages(channels: channels)
