@@ -82,6 +82,9 @@ final class MonitorTests: XCTestCase {
         let finding = CollapseChecks.classes(collapsed, real: real, names: FashionMNIST.classNames)
         XCTAssertEqual(finding?.kind, .classImbalance)
         XCTAssertTrue(finding?.detail.contains("nearly missing T-shirt/top") ?? false, finding?.detail ?? "")
+        // Samples the evaluator does not recognise (early blurs) get no class verdict.
+        XCTAssertNil(CollapseChecks.classes(collapsed, real: real, confidentShare: 0.3))
+        XCTAssertNotNil(CollapseChecks.classes(collapsed, real: real, confidentShare: 0.8))
         // Collapse is called when it persists: twice in a row, not improving fast.
         XCTAssertFalse(CollapseChecks.persists(0.9, previous: nil))
         XCTAssertTrue(CollapseChecks.persists(0.8, previous: 0.9))

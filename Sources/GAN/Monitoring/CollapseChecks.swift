@@ -17,6 +17,10 @@ public enum CollapseChecks {
     public static let minimumHighQualityShare = 0.1
     /// KL(samples ‖ real) of class histograms (nats) from which the classes are too uneven.
     public static let classKL = 0.15
+    /// Share of samples the evaluator must classify confidently (probability at least 0.9)
+    /// for a class verdict: the analogue of the mixtures' high-quality share, so that early
+    /// blurs are not judged.
+    public static let minimumConfidentShare = 0.5
     /// A class is nearly missing when its share of the samples is below this part of its real share.
     public static let missingClassShare = 0.2
 
@@ -41,10 +45,12 @@ public enum CollapseChecks {
     }
 
     /// The finding on the evaluator's class histogram of the samples against the real one,
-    /// or nil when it is healthy. `names` name the classes; `channel` says which channel of
-    /// stacked images the histograms are of.
+    /// or nil when it is healthy or the samples are not yet recognisable (`confidentShare`,
+    /// when given, below `minimumConfidentShare`). `names` name the classes; `channel` says
+    /// which channel of stacked images the histograms are of.
     public static func classes(_ samples: ClassHistogram, real: ClassHistogram, names: [String]? = nil,
-                               channel: Int? = nil) -> MonitorFinding? {
+                               channel: Int? = nil, confidentShare: Double? = nil) -> MonitorFinding? {
+        if let confidentShare, confidentShare < minimumConfidentShare { return nil }
         let divergence = samples.divergence(from: real)
         let sampleShares = samples.frequencies, realShares = real.frequencies
         let missing = sampleShares.indices.filter { realShares[$0] > 0.02 && sampleShares[$0] < missingClassShare * realShares[$0] }

@@ -185,12 +185,13 @@ public final class TrainingMonitor {
             features.append(outputs.features)
             let classes = outputs.predictedClasses
             perChannelClasses.append(classes)
-            confidences.append(Self.confidentShare(outputs.probabilities))
+            let confident = Self.confidentShare(outputs.probabilities)
+            confidences.append(confident)
             let histogram = ClassHistogram(classes: classes, classCount: FashionMNISTEvaluator.classCount)
             let divergence = histogram.divergence(from: realHistograms[channel])
             divergences.append(divergence)
             let finding = CollapseChecks.classes(histogram, real: realHistograms[channel], names: FashionMNIST.classNames,
-                                                 channel: channels > 1 ? channel : nil)
+                                                 channel: channels > 1 ? channel : nil, confidentShare: confident)
             // Early samples are blurs the evaluator puts in few classes too: only a histogram
             // that looks collapsed twice in a row, without improving fast, is called collapse.
             if let finding, CollapseChecks.persists(divergence, previous: previousClassCollapse[channel]) { findings.append(finding) }
