@@ -33,28 +33,8 @@ struct EvaluatorTrainCommand: ParsableCommand {
         configuration.seed = seed
         configuration.dataDirectory = directory
         print("training the Fashion-MNIST evaluator: \(epochs) epochs, batch \(configuration.batchSize), seed \(seed)")
-        let isTerminal = isatty(STDOUT_FILENO) != 0
-        var lastPrint = Date.distantPast
-        let (trained, result) = try FashionMNISTEvaluator.train(configuration) { event in
-            switch event {
-            case let .step(epoch, step, totalSteps, loss):
-                let now = Date()
-                guard isTerminal || now.timeIntervalSince(lastPrint) >= 15 else { return }
-                lastPrint = now
-                let text = String(format: "epoch %d step %d/%d loss %.4f", epoch, step, totalSteps, loss)
-                if isTerminal {
-                    print("\r\(text)\u{1B}[K", terminator: "")
-                    fflush(nil)
-                } else {
-                    print(text)
-                    fflush(nil)
-                }
-            case let .epochFinished(epoch, accuracy, seconds):
-                if isTerminal { print("") }
-                print(String(format: "epoch %d: test accuracy %.2f%% (%.0f s)", epoch, 100 * accuracy, seconds))
-                fflush(nil)
-            }
-        }
+        let progress = EvaluatorProgress()
+        let (trained, result) = try FashionMNISTEvaluator.train(configuration, progress: progress.handle)
         try trained.save(to: path, metadata: result.metadata)
         print(String(format: "test accuracy %.2f%% after %.0f s; saved %@", 100 * result.testAccuracy, result.seconds, path))
         if result.testAccuracy < 0.92 {
@@ -70,7 +50,7 @@ struct EvalCommand: ParsableCommand {
         abstract: "Measure samples: FID, KID, IS, precision/recall, density/coverage and class histograms for images; mode coverage for 2-D mixtures.",
         discussion: """
             Images are compared with the 10,000 Fashion-MNIST test images through the evaluator network \
-            (make it once with `gankit evaluator train`). 2-D points are scored against their mixture \
+            (trained on first use, or with `gankit evaluator train`). 2-D points are scored against their mixture \
             with the PacGAN protocol (2,500 samples, high quality within 3 standard deviations).
             """)
 
@@ -184,7 +164,7 @@ struct EvalCommand: ParsableCommand {
     private func evaluateImages(_ images: Tensor, requested: [Int]?, source: String, jsonPath: String, started: Date) throws {
         try ImageEvaluation.validate(images, source: samples ?? source)
         let evaluatorPath = evaluator ?? FashionMNISTEvaluator.defaultPath
-        let network = try FashionMNISTEvaluator(contentsOf: evaluatorPath)
+        let network = try EvaluatorLoading.load(evaluatorPath, dataDirectory: directory)
         let (reference, cached) = try ReferenceSet.fashionMNISTTest(evaluator: network, evaluatorPath: evaluatorPath,
                                                                   dataDirectory: directory)
         let referenceLabels = requested == nil ? nil : try FashionMNIST(split: .test, directory: directory).images.labels

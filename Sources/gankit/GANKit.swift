@@ -9,7 +9,8 @@ struct GANKitCommand: ParsableCommand {
         abstract: "Generative adversarial networks in Swift.",
         subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, DataCommand.self,
                       EvalCommand.self, EvaluatorCommand.self, AugmentCommand.self, AugmentExperimentCommand.self,
-                      DetectCommand.self, TranslateCommand.self, UpscaleCommand.self, GenerateCommand.self])
+                      DetectCommand.self, TranslateCommand.self, UpscaleCommand.self, GenerateCommand.self,
+                      ReportCommand.self])
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -26,12 +26,8 @@ enum TranslationEvaluationCommand {
         let configuration = trained.configuration
         let (pairs, labels) = try Pix2PixData.testPairs(configuration, limit: count)
         var evaluator: FashionMNISTEvaluator?, reference: ReferenceSet?
-        let hasEvaluator = FileManager.default.fileExists(atPath: evaluatorPath)
-        if configuration.dataset == Pix2PixData.edgesToFashion && !model.reversed && !hasEvaluator {
-            print("note: no evaluator at \(evaluatorPath) (make it once with gankit evaluator train); FID and evaluator accuracy are left out")
-        }
-        if configuration.dataset == Pix2PixData.edgesToFashion && !model.reversed && hasEvaluator {
-            let network = try FashionMNISTEvaluator(contentsOf: evaluatorPath)
+        if configuration.dataset == Pix2PixData.edgesToFashion && !model.reversed {
+            let network = try EvaluatorLoading.load(evaluatorPath, dataDirectory: configuration.dataDirectory)
             evaluator = network
             reference = try ReferenceSet.fashionMNISTTest(evaluator: network, evaluatorPath: evaluatorPath,
                                                           dataDirectory: configuration.dataDirectory).reference

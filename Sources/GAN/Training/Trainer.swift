@@ -9,6 +9,8 @@ public enum TrainingEvent {
     case step(StepMetrics)
     case samplesWritten(path: String)
     case checkpointSaved(step: Int)
+    /// The monitor measured the run (its scalars are also in that step's metrics).
+    case monitored(MonitorReport)
 }
 
 /// How a call to `train` ended.
@@ -31,6 +33,9 @@ public final class Trainer {
     public private(set) var noiseGenerator: RandomGenerator
     /// Steps done so far.
     public private(set) var step = 0
+    /// Watches the run for mode collapse and a failing game (`--monitor-every`); nil: not watched.
+    /// It changes nothing in the training.
+    public var monitor: TrainingMonitor?
 
     /// Prepares a run in `run`. Without `resume` the folder must not hold a run yet; with it,
     /// the run continues from its last checkpoint (the configuration must be the saved one,
@@ -105,11 +110,20 @@ public final class Trainer {
                 }
                 step += 1
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let metrics = StepMetrics(step: step, epoch: epoch + 1, imagesPerSecond: Double(batch.samples.shape[0]) / seconds,
+                var metrics = StepMetrics(step: step, epoch: epoch + 1, imagesPerSecond: Double(batch.samples.shape[0]) / seconds,
                                           values: scalars.map { ($0.name, Double($0.value)) })
+                var report: MonitorReport?
+                if let monitor {
+                    monitor.record(metrics)
+                    if monitor.isDue(step: step) {
+                        report = monitor.measure(step: step)
+                        metrics.values += report!.scalars
+                    }
+                }
                 try metricsLog.append(metrics)
                 try tensorBoard.scalars(metrics.scalars, step: step)
                 observer(.step(metrics))
+                if let report { observer(.monitored(report)) }
                 let epochDone = step % stepsPerEpoch == 0
                 if epochDone || step == totalSteps {
                     let name = epochDone ? String(format: "epoch-%03d", step / stepsPerEpoch) : String(format: "step-%07d", step)

@@ -16,6 +16,9 @@ struct CommonTrainingOptions: ParsableArguments {
     var imageSize: Int?
     @Option(help: "Run folder (default runs/FAMILY-DATASET).") var out: String?
     @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
+    @Option(name: .customLong("monitor-every"),
+            help: "Measure mode collapse and the game's health every N steps (default \(TrainingMonitor.defaultInterval); 0: off).")
+    var monitorEvery: Int?
 
     /// Trains `family` with these flags and the family's own (`applyFamilyOptions`), on
     /// `defaultDataset` when no --dataset is given.
@@ -46,10 +49,23 @@ struct CommonTrainingOptions: ParsableArguments {
             try apply(to: &configuration)
             try applyFamilyOptions(&configuration)
         }
+        let interval = monitorEvery ?? TrainingMonitor.defaultInterval
+        guard interval >= 0 else { throw ValidationError("--monitor-every must be 0 (off) or a number of steps, not \(interval)") }
         let trainer = try Trainer(configuration: configuration, run: runDirectory, resume: resume)
+        if interval > 0 {
+            trainer.monitor = TrainingMonitor(trainer: trainer, interval: interval) {
+                try EvaluatorLoading.load(dataDirectory: configuration.dataDirectory)
+            }
+        }
         let display = ProgressDisplay()
         Interrupt.install()
+        let started = Date()
         let outcome = try trainer.train(shouldStop: { Interrupt.isRequested }, observer: display.handle)
+        if let monitor = trainer.monitor, monitor.secondsSpent > 0 {
+            let total = Date().timeIntervalSince(started)
+            print(String(format: "monitor: %.1f s of %.1f s (%.1f%%) measuring %@ every %d steps", monitor.secondsSpent, total,
+                         100 * monitor.secondsSpent / max(total, 1e-9), monitor.measuresDescription, monitor.interval))
+        }
         switch outcome {
         case let .finished(step):
             print("done: \(step) steps; checkpoints in \(runDirectory.checkpointsPath)")
