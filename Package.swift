@@ -26,8 +26,9 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "MPI", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CTurboJPEG"]),
-        .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets", "Metrics"]),
+        .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets", "Metrics", "MPI"]),
         .target(name: "Metrics", dependencies: ["TensorCore", "NN", "Datasets", "COpenBLAS"]),
         .executableTarget(name: "gankit", dependencies: [
             "TensorCore", "NN", "Datasets", "GAN", "Metrics",

@@ -19,8 +19,28 @@ struct CommonTrainingOptions: ParsableArguments {
 
     /// Trains `family` with these flags and the family's own (`applyFamilyOptions`), on
     /// `defaultDataset` when no --dataset is given.
+    /// Under `mpirun -np N`, every process runs this; rank 0 alone prints progress, and an
+    /// error on any rank ends the whole job (MPI_Abort) after printing it.
     func train(family: String, defaultDataset: String = "fashion-mnist",
                applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
+        guard let parallel = DataParallel.launched else {
+            return try train(family: family, defaultDataset: defaultDataset, parallel: nil, applyFamilyOptions: applyFamilyOptions)
+        }
+        do {
+            try train(family: family, defaultDataset: defaultDataset, parallel: parallel, applyFamilyOptions: applyFamilyOptions)
+            parallel.communicator.finalize()
+        } catch let exit as ExitCode {
+            parallel.communicator.finalize()
+            throw exit
+        } catch {
+            let message = GANKitCommand.message(for: error)
+            FileHandle.standardError.write(Data("Error (MPI rank \(parallel.rank) of \(parallel.size)): \(message); ending all processes\n".utf8))
+            parallel.communicator.abort(code: 1)
+        }
+    }
+
+    private func train(family: String, defaultDataset: String, parallel: DataParallel?,
+                       applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
         let dataset = self.dataset ?? defaultDataset
         let folder = out ?? "runs/\(family)-\(URL(fileURLWithPath: dataset).lastPathComponent)"
         let runDirectory = RunDirectory(folder)
@@ -46,10 +66,16 @@ struct CommonTrainingOptions: ParsableArguments {
             try apply(to: &configuration)
             try applyFamilyOptions(&configuration)
         }
-        let trainer = try Trainer(configuration: configuration, run: runDirectory, resume: resume)
+        let trainer = try Trainer(configuration: configuration, run: runDirectory, resume: resume, parallel: parallel)
         let display = ProgressDisplay()
         Interrupt.install()
-        let outcome = try trainer.train(shouldStop: { Interrupt.isRequested }, observer: display.handle)
+        let printsProgress = parallel?.writesRun ?? true
+        let outcome = try trainer.train(shouldStop: { Interrupt.isRequested }, observer: { if printsProgress { display.handle($0) } })
+        if let parallel, printsProgress { print(parallel.summary) }
+        guard printsProgress else {
+            if case .interrupted = outcome { throw ExitCode(130) }
+            return
+        }
         switch outcome {
         case let .finished(step):
             print("done: \(step) steps; checkpoints in \(runDirectory.checkpointsPath)")
