@@ -34,12 +34,15 @@ let package = Package(
             "TensorCore", "NN", "Datasets", "GAN", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Multi-process checks the MPI tests run under mpirun.
+        .executableTarget(name: "gankit-mpi-check", dependencies: ["TensorCore", "NN", "MPI"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "GAN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GANTests", dependencies: ["GAN"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CommandLineTests", dependencies: ["gankit", "Datasets", "TensorCore"]),
+        .testTarget(name: "MPITests", dependencies: ["gankit", "gankit-mpi-check", "NN", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"],
                     resources: [.copy("Fixtures")]),
     ]
