@@ -3,8 +3,8 @@ import TensorCore
 
 /// Open MPI's world communicator, loaded at run time.
 ///
-/// GANKit does not link against MPI: `libmpi.so.40` (Open MPI 3, 4 and 5; Debian `openmpi-bin`,
-/// `libopenmpi-dev` or `libopenmpi3`) is opened with `dlopen` when a process finds itself
+/// GANKit does not link against MPI: Open MPI's runtime library `libmpi.so.40` (Open MPI 3 to 5;
+/// Debian's `openmpi-bin` pulls it in, no headers needed) is opened with `dlopen` when a process finds itself
 /// started by `mpirun`, and the few functions and handles used are looked up by name (Open
 /// MPI's `MPI_COMM_WORLD`, `MPI_FLOAT`, `MPI_SUM` are the addresses of the global objects
 /// `ompi_mpi_comm_world`, `ompi_mpi_float`, `ompi_mpi_op_sum`). So the package builds and runs
@@ -23,7 +23,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     public static var isLaunchedByMPI: Bool { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil }
 
     /// Loads Open MPI and initializes it (`MPI_Init`); throws a message naming what is missing.
-    public init(library: String = "libmpi.so.40") throws {
+    public init(library: String? = nil) throws {
         functions = try Functions(library: library)
         try functions.check(functions.initialize(nil, nil), "MPI_Init")
         var value: Int32 = 0
@@ -78,11 +78,18 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         let abort: AbortFunction
         let world: Handle, float: Handle, sum: Handle
 
-        init(library: String) throws {
+        /// Opens `library`, or else Open MPI's runtime library (`libmpi.so.40`, then `libmpi.so`).
+        init(library requested: String?) throws {
             // RTLD_GLOBAL: Open MPI's plugins resolve symbols of libmpi itself.
-            guard let handle = dlopen(library, RTLD_NOW | RTLD_GLOBAL) else {
-                let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
-                throw MPIError.unavailable("cannot load Open MPI (\(library)): \(reason); install openmpi-bin and libopenmpi-dev, or run without mpirun")
+            let candidates = requested.map { [$0] } ?? ["libmpi.so.40", "libmpi.so"]
+            var opened: (handle: UnsafeMutableRawPointer, name: String)?
+            var reason = "not found"
+            for name in candidates {
+                if let handle = dlopen(name, RTLD_NOW | RTLD_GLOBAL) { opened = (handle, name); break }
+                reason = dlerror().map { String(cString: $0) } ?? reason
+            }
+            guard let (handle, library) = opened else {
+                throw MPIError.unavailable("cannot load Open MPI (\(candidates.joined(separator: ", "))): \(reason); install Debian's openmpi-bin, or run without mpirun")
             }
             func symbol(_ name: String) throws -> UnsafeMutableRawPointer {
                 guard let address = dlsym(handle, name) else { throw MPIError.unavailable("\(library) has no symbol \(name); GANKit needs Open MPI") }

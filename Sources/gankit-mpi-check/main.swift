@@ -106,7 +106,31 @@ func checkBatchNorm(_ world: MPICommunicator) {
     expectClose(second, expectedSecond.slice(axis: 0, rows), "gradient of a gradient norm", tolerance: 1e-3)
 }
 
-let checks: [String: (MPICommunicator) -> Void] = ["bucketing": checkBucketing, "sharding": checkSharding, "batchnorm": checkBatchNorm]
+/// Not a check: the time of one all-reduce of N floats (GANKIT_ALLREDUCE_FLOATS, default the
+/// 2.57 M of dcgan's gradients) and of one float, each after a barrier, so waiting for a slower
+/// process is left out: the cost of the communication itself.
+func timeAllReduce(_ world: MPICommunicator) {
+    let count = ProcessInfo.processInfo.environment["GANKIT_ALLREDUCE_FLOATS"].flatMap(Int.init) ?? 2_570_000
+    var values = [Float](repeating: 1, count: count)
+    func time(_ floats: Int, repeats: Int) -> Double {
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            world.barrier()
+            let start = DispatchTime.now().uptimeNanoseconds
+            values.withUnsafeMutableBufferPointer { world.allReduceSum($0.baseAddress!, count: floats) }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+    let large = time(count, repeats: 20), small = time(1, repeats: 200)
+    if world.rank == 0 {
+        print(String(format: "all-reduce of %d floats (%.2f MB): %.2f ms (best of 20); of 1 float: %.1f µs (best of 200); %d processes",
+                     count, Double(count * 4) / 1e6, large * 1e3, small * 1e6, world.size))
+    }
+}
+
+let checks: [String: (MPICommunicator) -> Void] = ["bucketing": checkBucketing, "sharding": checkSharding, "batchnorm": checkBatchNorm,
+                                                   "time-allreduce": timeAllReduce]
 let requested = Array(CommandLine.arguments.dropFirst())
 guard !requested.isEmpty, requested.allSatisfy({ checks[$0] != nil }) else {
     fail("usage: mpirun -np N gankit-mpi-check \(checks.keys.sorted().joined(separator: "|")) ...")
@@ -116,6 +140,6 @@ do { world = try MPICommunicator() } catch { fail("\(error)") }
 guard world.size > 1 else { fail("run under mpirun with at least 2 processes") }
 for name in requested {
     checks[name]!(world)
-    print("ok \(name) (rank \(world.rank) of \(world.size))")
+    if name != "time-allreduce" { print("ok \(name) (rank \(world.rank) of \(world.size))") }
 }
 world.finalize()
