@@ -26,6 +26,9 @@ struct CommonTrainingOptions: ParsableArguments {
         guard let parallel = DataParallel.launched else {
             return try train(family: family, defaultDataset: defaultDataset, parallel: nil, applyFamilyOptions: applyFamilyOptions)
         }
+        // mpirun kills the job on Ctrl-C but forwards SIGUSR1: that asks for a checkpoint and a
+        // stop, which the ranks agree on at the next step boundary.
+        signal(SIGUSR1) { _ in Interrupt.requested.store(true, ordering: .relaxed) }
         do {
             try train(family: family, defaultDataset: defaultDataset, parallel: parallel, applyFamilyOptions: applyFamilyOptions)
             parallel.communicator.finalize()
