@@ -140,7 +140,8 @@ public final class Trainer {
         return .finished(step: step)
     }
 
-    /// Writes the family's preview `samples/NAME.png` (and logs it to TensorBoard).
+    /// Writes the family's preview `samples/NAME.png` (and logs it to TensorBoard). Under MPI
+    /// every rank draws it (a family's preview may use collectives) and rank 0 alone writes it.
     func writePreview(name: String, tensorBoard: TensorBoardWriter?) throws -> String {
         let picture = model.previewPicture()
         let path = "\(run.samplesPath)/\(name).png"

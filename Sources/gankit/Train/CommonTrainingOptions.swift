@@ -19,6 +19,7 @@ struct CommonTrainingOptions: ParsableArguments {
 
     /// Trains `family` with these flags and the family's own (`applyFamilyOptions`), on
     /// `defaultDataset` when no --dataset is given.
+    ///
     /// Under `mpirun -np N`, every process runs this; rank 0 alone prints progress, and an
     /// error on any rank ends the whole job (MPI_Abort) after printing it.
     func train(family: String, defaultDataset: String = "fashion-mnist",
