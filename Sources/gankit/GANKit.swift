@@ -25,4 +25,9 @@ struct GANKitCommand: ParsableCommand {
             exit(withError: error)
         }
     }
+    /// The one-line message `exit(withError:)` would print for `error`.
+    static func message(for error: Error) -> String {
+        let full = fullMessage(for: error)
+        return full.hasPrefix("Error: ") ? String(full.dropFirst(7)) : full
+    }
 }

@@ -31,10 +31,15 @@ public struct DataLoader<Source: Dataset>: Sendable {
     public let prefetchCount: Int
     /// The transform applied to every image sample, or nil.
     public let transform: (any ImageTransform)?
+    /// Under data parallelism, the part of every batch this process loads: shard `index` of
+    /// `count` is the `batchSize / count` consecutive samples from `index · batchSize / count`
+    /// (each with the transform draws it has in the whole batch). (0, 1) loads whole batches.
+    public let shard: (index: Int, count: Int)
 
     /// A loader over `dataset`.
     public init(dataset: Source, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
-                seed: UInt64 = 0, prefetchCount: Int = 4, transform: (any ImageTransform)? = nil) {
+                seed: UInt64 = 0, prefetchCount: Int = 4, transform: (any ImageTransform)? = nil,
+                shard: (index: Int, count: Int) = (0, 1)) {
         precondition(batchSize > 0, "DataLoader: batchSize must be positive, not \(batchSize)")
         precondition(prefetchCount >= 0, "DataLoader: prefetchCount must be >= 0, not \(prefetchCount)")
         precondition(transform == nil || dataset.sampleShape.count == 3,
@@ -46,6 +51,10 @@ public struct DataLoader<Source: Dataset>: Sendable {
         self.seed = seed
         self.prefetchCount = prefetchCount
         self.transform = transform
+        precondition(shard.count > 0 && (0..<shard.count).contains(shard.index) && batchSize % shard.count == 0
+                     && (shard.count == 1 || dropLast),
+                     "DataLoader: shard \(shard.index) of \(shard.count) needs whole batches (dropLast) of a multiple of \(shard.count), not \(batchSize)")
+        self.shard = shard
     }
 
     /// Number of batches in one epoch.
@@ -77,8 +86,9 @@ public struct DataLoader<Source: Dataset>: Sendable {
 
     func makeBatch(epoch: Int, index: Int, order: [Int]) -> Batch {
         precondition(index >= 0 && index < batchesPerEpoch, "DataLoader: batch \(index) out of 0..<\(batchesPerEpoch)")
-        let first = index * batchSize
-        let size = min(batchSize, order.count - first)
+        let shardSize = batchSize / shard.count
+        let first = index * batchSize + shard.index * shardSize
+        let size = shard.count == 1 ? min(batchSize, order.count - first) : shardSize
         let inputShape = dataset.sampleShape
         let outputShape = sampleShape
         let outputSize = outputShape.reduce(1, *)

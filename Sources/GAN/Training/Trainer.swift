@@ -36,18 +36,26 @@ public final class Trainer {
     /// Watches the run for mode collapse and a failing game (`--monitor-every`); nil: not watched.
     /// It changes nothing in the training.
     public var monitor: TrainingMonitor?
+    /// The data-parallel group this process trains in (under `mpirun`), or nil.
+    public let parallel: DataParallel?
 
     /// Prepares a run in `run`. Without `resume` the folder must not hold a run yet; with it,
     /// the run continues from its last checkpoint (the configuration must be the saved one,
     /// apart from the training length).
-    public init(configuration requested: TrainingConfiguration, run: RunDirectory, resume: Bool) throws {
+    ///
+    /// Under `mpirun -np N` (`parallel`), the configuration's batch is the global batch, split
+    /// over the N processes; rank 0 alone writes the run folder.
+    public init(configuration requested: TrainingConfiguration, run: RunDirectory, resume: Bool,
+                parallel: DataParallel? = DataParallel.launched) throws {
+        self.parallel = parallel
+        let writesRun = parallel?.writesRun ?? true
         let family = try FamilyCatalog.descriptor(requested.family)
         try requested.validate(minimumBatchSize: family.minimumBatchSize)
         if resume {
             guard run.exists, FileManager.default.fileExists(atPath: run.trainingCheckpointPath) else {
                 throw TrainingError.noCheckpoint(run.path)
             }
-        } else if run.exists {
+        } else if run.exists && writesRun {
             throw TrainingError.runExists(run.path)
         }
         let data = try family.openData(requested)
@@ -65,16 +73,20 @@ public final class Trainer {
         }
         self.configuration = configuration
         self.run = run
+        if let parallel, configuration.batchSize % parallel.size != 0 {
+            throw TrainingError.invalidConfiguration("--batch \(configuration.batchSize) does not split evenly over \(parallel.size) MPI processes")
+        }
         loader = DataLoader(dataset: data.dataset, batchSize: configuration.batchSize, shuffle: true, dropLast: true,
-                            seed: configuration.seed, transform: data.transform)
+                            seed: configuration.seed, transform: data.transform, shard: (parallel?.rank ?? 0, parallel?.size ?? 1))
         guard loader.batchesPerEpoch > 0 else {
             throw TrainingError.invalidConfiguration("\(configuration.dataset) has \(data.dataset.count) samples, fewer than one batch of \(configuration.batchSize)")
         }
         model = try family.make(configuration)
+        parallel?.install(on: model)
         noiseGenerator = RandomGenerator(seed: configuration.seed &+ 1)
         if resume {
             try restoreCheckpoint()
-        } else {
+        } else if writesRun {
             try run.create()
             try run.save(configuration)
         }
@@ -90,27 +102,31 @@ public final class Trainer {
     /// `TrainingError.nonFiniteLoss` and leaves the last checkpoint as it was.
     @discardableResult
     public func train(shouldStop: () -> Bool = { false }, observer: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
-        let metricsLog = try MetricsLog(path: run.metricsPath, resumingAfter: step)
-        let tensorBoard = try TensorBoardWriter(directory: run.path)
+        let writesRun = parallel?.writesRun ?? true
+        let metricsLog = writesRun ? try MetricsLog(path: run.metricsPath, resumingAfter: step) : nil
+        let tensorBoard = writesRun ? try TensorBoardWriter(directory: run.path) : nil
         observer(.started(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, firstStep: step))
         while step < totalSteps {
             let epoch = step / stepsPerEpoch
             for batch in loader.batches(epoch: epoch, startingAt: step % stepsPerEpoch) {
-                if shouldStop() {
+                if parallel?.any(shouldStop()) ?? shouldStop() {
                     try saveCheckpoint()
                     observer(.checkpointSaved(step: step))
                     return .interrupted(step: step)
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
                 let context = StepContext(step: step + 1, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-                let scalars = model.trainingStep(on: batch, context: context, randomness: &noiseGenerator)
+                let shard = parallel?.shard(localBatch: batch.samples.shape[0])
+                var scalars = BatchSharding.with(shard) { model.trainingStep(on: batch, context: context, randomness: &noiseGenerator) }
+                scalars = parallel?.averaged(scalars) ?? scalars
                 let nonFinite = scalars.filter { !$0.value.isFinite }
                 guard nonFinite.isEmpty else {
                     throw TrainingError.nonFiniteLoss(step: step + 1, detail: scalars.map { "\($0.name) \($0.value)" }.joined(separator: ", "))
                 }
                 step += 1
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                var metrics = StepMetrics(step: step, epoch: epoch + 1, imagesPerSecond: Double(batch.samples.shape[0]) / seconds,
+                parallel?.recordStep(seconds: seconds)
+                var metrics = StepMetrics(step: step, epoch: epoch + 1, imagesPerSecond: Double(batch.samples.shape[0] * (parallel?.size ?? 1)) / seconds,
                                           values: scalars.map { ($0.name, Double($0.value)) })
                 var report: MonitorReport?
                 if let monitor {
@@ -120,8 +136,8 @@ public final class Trainer {
                         metrics.values += report!.scalars
                     }
                 }
-                try metricsLog.append(metrics)
-                try tensorBoard.scalars(metrics.scalars, step: step)
+                try metricsLog?.append(metrics)
+                try tensorBoard?.scalars(metrics.scalars, step: step)
                 observer(.step(metrics))
                 if let report { observer(.monitored(report)) }
                 let epochDone = step % stepsPerEpoch == 0
@@ -138,10 +154,12 @@ public final class Trainer {
         return .finished(step: step)
     }
 
-    /// Writes the family's preview `samples/NAME.png` (and logs it to TensorBoard).
-    func writePreview(name: String, tensorBoard: TensorBoardWriter) throws -> String {
+    /// Writes the family's preview `samples/NAME.png` (and logs it to TensorBoard). Under MPI
+    /// every rank draws it (a family's preview may use collectives) and rank 0 alone writes it.
+    func writePreview(name: String, tensorBoard: TensorBoardWriter?) throws -> String {
         let picture = model.previewPicture()
         let path = "\(run.samplesPath)/\(name).png"
+        guard let tensorBoard else { return path }
         try picture.write(to: path)
         try tensorBoard.image("samples", png: picture.encoded(), height: picture.height, width: picture.width,
                               channels: picture.channels, step: step)
@@ -151,6 +169,7 @@ public final class Trainer {
     /// Saves everything resuming needs (`training.safetensors`, one atomic file), then every
     /// network as its own PyTorch `state_dict`.
     public func saveCheckpoint() throws {
+        guard parallel?.writesRun ?? true else { return }
         try TrainingCheckpoint.save(model, step: step, noiseGenerator: noiseGenerator, to: run.trainingCheckpointPath)
         let metadata = ["family": configuration.family, "dataset": configuration.dataset, "step": String(step)]
         for (name, network) in model.networks {

@@ -7,6 +7,11 @@ public class BatchNorm: Module {
     public let features: Int
     public let momentum: Float
     public let epsilon: Float
+    /// Under data parallelism, the group whose batches together make the statistics
+    /// (synchronized batch normalization: every process normalizes with the mean and variance
+    /// of the global batch, forward and backward); nil normalizes over this process's batch.
+    /// Assumes every process's batch has the same size.
+    public var synchronization: (any Communicator)?
 
     init(features: Int, momentum: Float, epsilon: Float, affine: Bool) {
         self.features = features
@@ -33,11 +38,18 @@ public class BatchNorm: Module {
         let shape = featureShape(input)
         let normalized: Tensor
         if isTraining {
-            let count = axes.map { input.shape[$0] }.reduce(1, *)
+            let localCount = axes.map { input.shape[$0] }.reduce(1, *)
+            let count = localCount * (synchronization?.size ?? 1)
             require(count > 1, "\(Self.self): training mode needs more than one value per feature, got input \(input.shape)")
-            let mean = input.mean(axes: axes, keepDims: true)
+            // Two passes (mean, then the mean square of the centered input), each over the
+            // global batch when synchronized: the single-process formula, not E[x²] - E[x]².
+            func globalMean(_ x: Tensor) -> Tensor {
+                guard let group = synchronization else { return x.mean(axes: axes, keepDims: true) }
+                return x.sum(axes: axes, keepDims: true).allReducedSum(over: group) / Float(count)
+            }
+            let mean = globalMean(input)
             let centered = input - mean
-            let variance = centered.square().mean(axes: axes, keepDims: true)
+            let variance = globalMean(centered.square())
             normalized = centered / (variance + epsilon).sqrt()
             let m = momentum
             setBuffer("running_mean", buffer("running_mean") * (1 - m) + stopGradient(mean).reshape([features]) * m)

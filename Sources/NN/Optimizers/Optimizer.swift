@@ -22,6 +22,8 @@ public class OptimizerState {
     public internal(set) var step = 0
     /// Buffers by kind ("exp_avg", "momentum_buffer", ...) and parameter name.
     var buffers: [String: [String: Tensor]] = [:]
+    /// Under data parallelism, averages the gradients over the processes before every update.
+    public var gradientSynchronizer: GradientSynchronizer?
 
     init(learningRate: Float) { self.learningRate = learningRate }
 
@@ -57,8 +59,10 @@ public class OptimizerState {
     /// stores the new parameters in the model.
     func updateEach(_ model: Module, _ gradients: [String: Tensor], _ body: (String, Tensor, Tensor) -> Tensor) {
         step += 1
+        let parameters = model.namedParameters(trainableOnly: true)
+        let gradients = gradientSynchronizer?.averaged(gradients, order: parameters.map(\.name)) ?? gradients
         var updated: [String: Tensor] = [:]
-        for (name, parameter) in model.namedParameters(trainableOnly: true) {
+        for (name, parameter) in parameters {
             guard let gradient = gradients[name] else { continue }
             require(gradient.shape == parameter.shape, "optimizer: gradient of \(name) has shape \(gradient.shape), parameter \(parameter.shape)")
             updated[name] = body(name, parameter, gradient)

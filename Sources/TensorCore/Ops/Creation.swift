@@ -31,32 +31,38 @@ extension Tensor {
     /// Standard normal samples (mean `mean`, standard deviation `standardDeviation`).
     public static func randn(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
                              generator: inout RandomGenerator) -> Tensor {
-        let count = shape.reduce(1, *)
-        return Tensor(shape: shape) { out in
-            var i = 0
-            while i < count {
-                let (a, b) = generator.nextNormalPair()
-                out[i] = mean + standardDeviation * a
-                if i + 1 < count { out[i + 1] = mean + standardDeviation * b }
-                i += 2
+        BatchSharding.sharded(shape) { shape in
+            let count = shape.reduce(1, *)
+            return Tensor(shape: shape) { out in
+                var i = 0
+                while i < count {
+                    let (a, b) = generator.nextNormalPair()
+                    out[i] = mean + standardDeviation * a
+                    if i + 1 < count { out[i + 1] = mean + standardDeviation * b }
+                    i += 2
+                }
             }
         }
     }
 
     /// Uniform samples in [low, high).
     public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1, generator: inout RandomGenerator) -> Tensor {
-        let count = shape.reduce(1, *)
-        return Tensor(shape: shape) { out in
-            for i in 0..<count { out[i] = low + (high - low) * generator.nextUniform() }
+        BatchSharding.sharded(shape) { shape in
+            let count = shape.reduce(1, *)
+            return Tensor(shape: shape) { out in
+                for i in 0..<count { out[i] = low + (high - low) * generator.nextUniform() }
+            }
         }
     }
 
     /// 1 with probability `probability`, else 0.
     public static func bernoulli(_ shape: [Int], probability: Float, generator: inout RandomGenerator) -> Tensor {
         require((0...1).contains(probability), "bernoulli: probability \(probability) outside [0, 1]")
-        let count = shape.reduce(1, *)
-        return Tensor(shape: shape) { out in
-            for i in 0..<count { out[i] = generator.nextUniform() < probability ? 1 : 0 }
+        return BatchSharding.sharded(shape) { shape in
+            let count = shape.reduce(1, *)
+            return Tensor(shape: shape) { out in
+                for i in 0..<count { out[i] = generator.nextUniform() < probability ? 1 : 0 }
+            }
         }
     }
 }

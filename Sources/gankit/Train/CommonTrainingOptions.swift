@@ -22,8 +22,32 @@ struct CommonTrainingOptions: ParsableArguments {
 
     /// Trains `family` with these flags and the family's own (`applyFamilyOptions`), on
     /// `defaultDataset` when no --dataset is given.
+    ///
+    /// Under `mpirun -np N`, every process runs this; rank 0 alone prints progress, and an
+    /// error on any rank ends the whole job (MPI_Abort) after printing it.
     func train(family: String, defaultDataset: String = "fashion-mnist",
                applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
+        guard let parallel = DataParallel.launched else {
+            return try train(family: family, defaultDataset: defaultDataset, parallel: nil, applyFamilyOptions: applyFamilyOptions)
+        }
+        // mpirun kills the job on Ctrl-C but forwards SIGUSR1: that asks for a checkpoint and a
+        // stop, which the ranks agree on at the next step boundary.
+        signal(SIGUSR1) { _ in Interrupt.requested.store(true, ordering: .relaxed) }
+        do {
+            try train(family: family, defaultDataset: defaultDataset, parallel: parallel, applyFamilyOptions: applyFamilyOptions)
+            parallel.communicator.finalize()
+        } catch let exit as ExitCode {
+            parallel.communicator.finalize()
+            throw exit
+        } catch {
+            let message = GANKitCommand.message(for: error)
+            FileHandle.standardError.write(Data("Error (MPI rank \(parallel.rank) of \(parallel.size)): \(message); ending all processes\n".utf8))
+            parallel.communicator.abort(code: 1)
+        }
+    }
+
+    private func train(family: String, defaultDataset: String, parallel: DataParallel?,
+                       applyFamilyOptions: (inout TrainingConfiguration) throws -> Void) throws {
         let dataset = self.dataset ?? defaultDataset
         let folder = runFolder(family: family, defaultDataset: defaultDataset)
         let runDirectory = RunDirectory(folder)
@@ -51,7 +75,10 @@ struct CommonTrainingOptions: ParsableArguments {
         }
         let interval = monitorEvery ?? TrainingMonitor.defaultInterval
         guard interval >= 0 else { throw ValidationError("--monitor-every must be 0 (off) or a number of steps, not \(interval)") }
-        let trainer = try Trainer(configuration: configuration, run: runDirectory, resume: resume)
+        let trainer = try Trainer(configuration: configuration, run: runDirectory, resume: resume, parallel: parallel)
+        let printsProgress = parallel?.writesRun ?? true
+        // Under MPI every process measures (drawing samples may take part in collectives, as
+        // the preview does); rank 0 alone logs and prints.
         if interval > 0 {
             trainer.monitor = TrainingMonitor(trainer: trainer, interval: interval) {
                 try EvaluatorLoading.load(dataDirectory: configuration.dataDirectory)
@@ -60,7 +87,12 @@ struct CommonTrainingOptions: ParsableArguments {
         let display = ProgressDisplay()
         Interrupt.install()
         let started = Date()
-        let outcome = try trainer.train(shouldStop: { Interrupt.isRequested }, observer: display.handle)
+        let outcome = try trainer.train(shouldStop: { Interrupt.isRequested }, observer: { if printsProgress { display.handle($0) } })
+        if let parallel, printsProgress { print(parallel.summary) }
+        guard printsProgress else {
+            if case .interrupted = outcome { throw ExitCode(130) }
+            return
+        }
         if let monitor = trainer.monitor, monitor.secondsSpent > 0 {
             let total = Date().timeIntervalSince(started)
             print(String(format: "monitor: %.1f s of %.1f s (%.1f%%) measuring %@ every %d steps", monitor.secondsSpent, total,
