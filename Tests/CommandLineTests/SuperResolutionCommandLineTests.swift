@@ -39,11 +39,14 @@ extension CommandLineTests {
         XCTAssertTrue(resumeOutput.contains("done: 3 steps"), resumeOutput)
         try assertFails(["train", "srresnet", "--data", "photos", "--out", "sr", "--resume", "--steps", "4", "--blocks", "2"],
                         saying: ["config.json", "--resume"])
-        // srgan takes G's architecture from its --init run: no --blocks/--channels needed.
-        let (refined, refineOutput) = try gankit(["train", "srgan"] + small + ["--init", "sr", "--d-channels", "4", "--steps", "1", "--out", "gan"])
+        // srgan takes its settings from its --init run: no --blocks/--channels/--patch-size needed.
+        let (refined, refineOutput) = try gankit(["train", "srgan", "--data", "photos", "--batch", "2", "--init", "sr", "--d-channels", "4",
+                                                  "--steps", "1", "--out", "gan"])
         XCTAssertEqual(refined, 0, refineOutput)
         let config = try String(contentsOfFile: scratch + "/gan/config.json", encoding: .utf8)
-        XCTAssertTrue(config.contains("\"blocks\" : \"1\"") && config.contains("\"channels\" : \"4\""), config)
+        for setting in ["\"blocks\" : \"1\"", "\"channels\" : \"4\"", "\"patch-size\" : \"32\"", "\"patches-per-photo\" : \"2\""] {
+            XCTAssertTrue(config.contains(setting), config)
+        }
 
         let (upscaled, upscaleOutput) = try gankit(["upscale", "--run", "gan", "--input", "photos/p1.png", "--out", "p1x4.png"])
         XCTAssertEqual(upscaled, 0, upscaleOutput)

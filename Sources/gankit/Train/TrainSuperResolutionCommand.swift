@@ -48,10 +48,10 @@ struct TrainSRResNetCommand: ParsableCommand {
 /// `gankit train srgan --data PHOTOS --init RUN`.
 struct TrainSRGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "srgan", abstract: SuperResolutionFamily.srgan.summary + ".",
-                                                    discussion: "--data DIR is a folder of PNG/JPEG photos; --init RUN a gankit train srresnet run, whose --scale, --blocks and --channels are the defaults.")
+                                                    discussion: "--data DIR is a folder of PNG/JPEG photos; --init RUN a gankit train srresnet run, whose settings (--scale, --blocks, --channels, --patch-size, --pixel-loss, ...) are the defaults.")
     @OptionGroup var common: CommonTrainingOptions
     @OptionGroup var superResolution: SuperResolutionTrainingOptions
-    @Option(help: "The SRResNet run G starts from (its --scale, --blocks and --channels are the defaults).") var `init`: String?
+    @Option(help: "The SRResNet run G starts from (its settings are the defaults).") var `init`: String?
     @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 1e-4).") var learningRateD: Float?
     @Option(name: .customLong("d-channels"), help: "D's first channel count (default 32; 64 in the paper).") var discriminatorChannels: Int?
     @Option(name: .customLong("pixel-weight"), help: "Weight of the pixel loss (default 1).") var pixelWeight: Float?
@@ -61,11 +61,11 @@ struct TrainSRGANCommand: ParsableCommand {
 
     func run() throws {
         try common.train(family: "srgan", defaultDataset: SuperResolutionData.photosDatasetName) { configuration in
-            // G's scale, blocks and channels default to those of the run it starts from.
+            // Settings not given default to those of the run G starts from (its architecture,
+            // patches and pixel loss).
             var defaults = SuperResolutionSettings()
             if let `init` {
-                let initial = try SuperResolutionSettings(ofRun: `init`)
-                (defaults.scale, defaults.blocks, defaults.channels) = (initial.scale, initial.blocks, initial.channels)
+                defaults = try SuperResolutionSettings(ofRun: `init`)
                 configuration.options["init"] = `init`
             }
             let resuming = common.resumesExistingRun(family: "srgan", defaultDataset: SuperResolutionData.photosDatasetName)
