@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import GAN
 
@@ -104,3 +105,35 @@ struct AdversarialTrainingOptions: ParsableArguments {
 }
 
 extension AdversarialLoss: ExpressibleByArgument {}
+
+/// The counters to mode collapse and unstable training of the adversarial families (vanilla,
+/// dcgan, cgan); see `ModeCollapseCounters`. Two-timescale updates (TTUR) are `--lr-g`/`--lr-d`.
+struct ModeCollapseOptions: ParsableArguments {
+    @Option(help: "PacGAN: D judges M samples at once, concatenated (--batch must divide by M; 1 = off).") var pack: Int?
+    @Flag(name: .customLong("minibatch-std"), inversion: .prefixedNo,
+          help: "ProGAN's minibatch standard deviation layer before D's last layer.")
+    var minibatchStandardDeviation: Bool?
+    @Flag(name: .customLong("spectral-norm"), inversion: .prefixedNo, help: "Spectral normalization of D's Linear and convolution weights.")
+    var spectralNorm: Bool?
+    @Option(help: "DiffAugment of real and fake images before D: a comma-separated list of translation, cutout, color (or none).")
+    var diffaugment: String?
+    @Option(name: .customLong("instance-noise"), help: "Instance noise: N(0, SIGMA²) added to D's inputs, SIGMA annealed linearly to 0 over the run.")
+    var instanceNoise: Float?
+    @Option(help: "Unrolled GAN: G's gradient goes through D updated K more steps (surrogate form; 0 = off).") var unroll: Int?
+
+    /// Writes the counters given into the run's options; on a 2-D mixture the counters not
+    /// given are recorded with the 2-D defaults, so a run keeps its model if a default changes.
+    func apply(to configuration: inout TrainingConfiguration) {
+        var options: [String: String] = [:]
+        if GaussianMixture.named(configuration.dataset) != nil {
+            options = ModeCollapseCounters.twoDimensionalDefault.options
+        }
+        if let pack { options["pack"] = String(pack) }
+        if let minibatchStandardDeviation { options["minibatch-std"] = String(minibatchStandardDeviation) }
+        if let spectralNorm { options["spectral-norm"] = String(spectralNorm) }
+        if let diffaugment { options["diffaugment"] = diffaugment }
+        if let instanceNoise { options["instance-noise"] = String(instanceNoise) }
+        if let unroll { options["unroll"] = String(unroll) }
+        configuration.options.merge(options) { _, new in new }
+    }
+}
