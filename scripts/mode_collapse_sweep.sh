@@ -8,7 +8,7 @@ out=$1; dataset=$2; shift 2
 gankit=${GANKIT:-.build/release/gankit}
 seeds=${SEEDS:-"0 1 2 3 4 5 6 7 8 9"}
 mkdir -p "$out"
-: > "$out/summary.txt"
+: > "$out/$dataset-summary.txt"
 for seed in $seeds; do
   run="$out/$dataset-seed$seed"
   rm -rf "$run"
@@ -16,7 +16,7 @@ for seed in $seeds; do
   "$gankit" eval --run "$run" > "$run.eval.txt"
   modes=$(sed -n 's/^modes covered *\([0-9]*\) \/.*/\1/p' "$run.eval.txt")
   quality=$(sed -n 's/^high-quality samples *\([0-9.]*\)%.*/\1/p' "$run.eval.txt")
-  echo "seed $seed modes $modes high-quality $quality" | tee -a "$out/summary.txt"
+  echo "seed $seed modes $modes high-quality $quality" | tee -a "$out/$dataset-summary.txt"
 done
 awk '{ m += $4; q += $6; n += 1 } END { printf "mean over %d seeds: modes %.2f, high-quality %.2f%%\n", n, m / n, q / n }' \
-  "$out/summary.txt" | tee -a "$out/summary.txt"
+  "$out/$dataset-summary.txt" | tee -a "$out/$dataset-summary.txt"

@@ -133,14 +133,21 @@ final class ModeCollapseCounterTests: XCTestCase {
         XCTAssertTrue(result.lossD.isFinite && result.lossG.isFinite)
     }
 
-    func testTwoDimensionalDataGetsTheDefaultCountersUnlessTold() throws {
-        let defaulted = try ModeCollapseCounters(configuration: configuration(options: [:]), sampleShape: [2], conditional: false)
-        XCTAssertEqual(defaulted, ModeCollapseCounters.twoDimensionalDefault)
-        let images = try ModeCollapseCounters(configuration: configuration(options: [:]), sampleShape: [1, 28, 28], conditional: false)
-        XCTAssertEqual(images, ModeCollapseCounters.none)
-        let told = try ModeCollapseCounters(configuration: configuration(options: ModeCollapseCounters.none.options), sampleShape: [2],
-                                            conditional: false)
-        XCTAssertEqual(told, ModeCollapseCounters.none)
+    func testNewTwoDimensionalRunsStartFromTheMeasuredDefaults() throws {
+        XCTAssertEqual(try ModeCollapseCounters(configuration: configuration(options: [:]), sampleShape: [2], conditional: false), .none)
+        var fresh = TrainingConfiguration(family: "vanilla", dataset: "grid25")
+        fresh.options = ["pack": "2"]
+        fresh.applyTwoDimensionalDefaults()
+        XCTAssertEqual(fresh.options["pack"], "2", "an option given stays")
+        XCTAssertEqual(fresh.options["unroll"], ModeCollapseCounters.twoDimensionalDefault.options["unroll"])
+        XCTAssertEqual(fresh.latentSize, 8)
+        XCTAssertEqual(fresh.batchSize, 256)
+        var expected = ModeCollapseCounters.twoDimensionalDefault
+        expected.pack = 2
+        XCTAssertEqual(try ModeCollapseCounters(configuration: fresh, sampleShape: [2], conditional: false), expected)
+        var images = TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist")
+        images.applyTwoDimensionalDefaults()
+        XCTAssertEqual(images, TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist"), "only 2-D mixtures")
     }
 
     func testBadCounterFlagsAreOneLineErrorsNamingTheFlag() {

@@ -34,8 +34,6 @@ final class PinnedResultsTests: XCTestCase {
         var configuration = TrainingConfiguration(family: "vanilla", dataset: "ring8")
         configuration.steps = 3
         configuration.latentSize = 8
-        // The networks and step of that time: none of the counters 2-D data now gets by default.
-        configuration.options = ModeCollapseCounters.none.options
         try check(configuration, against: [
             (1.3884721, 0.7348901, 0.47592184, 0.4758463, 0.081358895, 0.0039526876),
             (1.3878235, 0.7273076, 0.47963193, 0.47956342, 0.066624895, 0.004509927),

@@ -14,7 +14,8 @@ import TensorCore
 /// | `unroll` K | unrolled GAN (Metz et al. 2017), the surrogate form: G's gradient is taken through a copy of D updated K more times |
 ///
 /// Two-timescale updates (TTUR, Heusel et al. 2017) are the shared `--lr-g` and `--lr-d`.
-/// On 2-D data, options not given take the values of `twoDimensionalDefault`.
+/// A new `vanilla` run on a 2-D mixture from the command line records `twoDimensionalDefault`
+/// for the options not given (`TrainingConfiguration.applyTwoDimensionalDefaults`).
 public struct ModeCollapseCounters: Sendable, Equatable {
     /// Samples D judges together (1: none).
     public var pack = 1
@@ -39,19 +40,19 @@ public struct ModeCollapseCounters: Sendable, Equatable {
     /// No counter: the reference networks and step.
     public static let none = ModeCollapseCounters()
 
-    /// The counters used on 2-D data (`ring8`, `grid25`) unless options say otherwise: the set
+    /// The counters a new `vanilla` run on 2-D data (`ring8`, `grid25`) starts from: the set
     /// measured best over 10 seeds (README, "Countering mode collapse").
     public static let twoDimensionalDefault = ModeCollapseCounters(pack: 4, minibatchStandardDeviation: false)
 
     /// The option names (flag names without dashes).
     public static let optionNames = ["pack", "minibatch-std", "spectral-norm", "diffaugment", "instance-noise", "unroll"]
 
-    /// The counters `configuration` asks for, for samples of `sampleShape`; `conditional`
-    /// families (whose D judges each sample with its label) cannot pack. Throws
-    /// `TrainingError.invalidConfiguration` naming the flag of a bad value.
+    /// The counters `configuration`'s options ask for (none when absent), for samples of
+    /// `sampleShape`; `conditional` families (whose D judges each sample with its label) cannot
+    /// pack. Throws `TrainingError.invalidConfiguration` naming the flag of a bad value.
     public init(configuration: TrainingConfiguration, sampleShape: [Int], conditional: Bool) throws {
         let options = configuration.options
-        self = sampleShape == [2] ? Self.twoDimensionalDefault : .none
+        self = .none
         func invalid(_ message: String) -> TrainingError { .invalidConfiguration(message) }
         func flag(_ name: String) throws -> Bool? {
             guard let text = options[name] else { return nil }
@@ -143,5 +144,27 @@ public struct ModeCollapseCounters: Sendable, Equatable {
         if instanceNoise > 0 { parts.append("--instance-noise \(instanceNoise)") }
         if unrollSteps > 0 { parts.append("--unroll \(unrollSteps)") }
         return parts.joined(separator: " ")
+    }
+}
+
+extension TrainingConfiguration {
+    /// Whether this run is `vanilla` on a 2-D mixture (`ring8`, `grid25`), which starts from
+    /// `applyTwoDimensionalDefaults`.
+    public var isTwoDimensionalMixtureRun: Bool {
+        family == "vanilla" && ["ring8", "grid25"].contains(dataset.lowercased())
+    }
+
+    /// The settings measured best on the 2-D mixtures over 10 seeds (README, "Countering mode
+    /// collapse"), the starting point of a new `vanilla` run on one; flags given override them:
+    /// latent size 8, batch 256, learning rate 1e-4 for G and D, 2,500 steps, and the counters
+    /// of `ModeCollapseCounters.twoDimensionalDefault` (PacGAN4), recorded in the options.
+    public mutating func applyTwoDimensionalDefaults() {
+        guard isTwoDimensionalMixtureRun else { return }
+        latentSize = 8
+        batchSize = 256
+        learningRateG = 1e-4
+        learningRateD = 1e-4
+        steps = 2_500
+        options.merge(ModeCollapseCounters.twoDimensionalDefault.options) { current, _ in current }
     }
 }
