@@ -142,6 +142,8 @@ final class ModeCollapseCounterTests: XCTestCase {
         XCTAssertEqual(fresh.options["unroll"], ModeCollapseCounters.twoDimensionalDefault.options["unroll"])
         XCTAssertEqual(fresh.latentSize, 8)
         XCTAssertEqual(fresh.batchSize, 256)
+        XCTAssertEqual(fresh.learningRateG, 1e-4)
+        XCTAssertEqual(fresh.learningRateD, 4e-4, "TTUR")
         var expected = ModeCollapseCounters.twoDimensionalDefault
         expected.pack = 2
         XCTAssertEqual(try ModeCollapseCounters(configuration: fresh, sampleShape: [2], conditional: false), expected)

@@ -74,7 +74,7 @@ struct CommonTrainingOptions: ParsableArguments {
 /// The flags of the adversarial game, shared by the families that play it.
 struct AdversarialTrainingOptions: ParsableArguments {
     @Option(name: .customLong("lr-g"), help: "Generator learning rate (default 2e-4; vanilla on ring8/grid25: 1e-4). With --lr-d: TTUR.") var learningRateG: Float?
-    @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 2e-4; vanilla on ring8/grid25: 1e-4).") var learningRateD: Float?
+    @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 2e-4; vanilla on ring8/grid25: 4e-4).") var learningRateD: Float?
     @Option(help: "Adam beta1 (default 0.5).") var beta1: Float?
     @Option(help: "Loss: \(AdversarialLoss.allCases.map(\.rawValue).joined(separator: ", ")) (default non-saturating).")
     var loss: AdversarialLoss?
