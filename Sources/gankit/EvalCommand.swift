@@ -89,9 +89,16 @@ struct EvalCommand: ParsableCommand {
         if let runFolder, SuperResolutionEval.handles(runFolder) {
             return try SuperResolutionEval.run(runFolder: runFolder, photos: directory, json: json)
         }
+        if let runFolder, StackedEvaluation.handles(runFolder) {
+            return try StackedEvaluation.run(runFolder: runFolder, count: count, seed: seed, evaluatorPath: evaluator ?? FashionMNISTEvaluator.defaultPath,
+                                             json: json)
+        }
         let started = Date()
         let (points, source, mixtureName, defaultJSON, requested) = try loadSamples()
-        if let mixtureName {
+        if mixtureName == nil, points.rank == 4, points.shape[1] == 3 {
+            try StackedEvaluation.evaluate(points, source: source, evaluatorPath: evaluator ?? FashionMNISTEvaluator.defaultPath,
+                                           jsonPath: json ?? defaultJSON, started: started)
+        } else if let mixtureName {
             try evaluateMixture(points, mixtureName: mixtureName, source: source, jsonPath: json ?? defaultJSON, started: started)
         } else {
             try evaluateImages(points, requested: requested, source: source, jsonPath: json ?? defaultJSON, started: started)

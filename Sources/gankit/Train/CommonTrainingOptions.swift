@@ -8,9 +8,9 @@ struct CommonTrainingOptions: ParsableArguments {
     @Option(help: "fashion-mnist, mnist, stacked-fashion-mnist, ring8, grid25, ... or a folder of images (default fashion-mnist).")
     var dataset: String?
     @Option(help: "Folder holding the dataset's files, when not the default location.") var data: String?
-    @Option(help: "Epochs to train (default 5).") var epochs: Int?
+    @Option(help: "Epochs to train (default 5; vanilla on ring8/grid25: 2,500 steps).") var epochs: Int?
     @Option(help: "Steps to train (overrides --epochs).") var steps: Int?
-    @Option(help: "Batch size (default 64).") var batch: Int?
+    @Option(help: "Batch size (default 64; vanilla on ring8/grid25: 256).") var batch: Int?
     @Option(help: "Seed of all randomness (default 0).") var seed: UInt64?
     @Option(name: .customLong("image-size"), help: "Resize images to this square size before training (default: their own size).")
     var imageSize: Int?
@@ -68,8 +68,10 @@ struct CommonTrainingOptions: ParsableArguments {
             }
         } else {
             configuration = TrainingConfiguration(family: family, dataset: dataset)
+            // vanilla on a 2-D mixture starts from the settings measured best there.
+            configuration.applyTwoDimensionalDefaults()
             configuration.epochs = epochs ?? configuration.epochs
-            configuration.steps = steps
+            configuration.steps = steps ?? (epochs == nil ? configuration.steps : nil)
             try apply(to: &configuration)
             try applyFamilyOptions(&configuration)
         }
@@ -130,8 +132,8 @@ struct CommonTrainingOptions: ParsableArguments {
 
 /// The flags of the adversarial game, shared by the families that play it.
 struct AdversarialTrainingOptions: ParsableArguments {
-    @Option(name: .customLong("lr-g"), help: "Generator learning rate (default 2e-4).") var learningRateG: Float?
-    @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 2e-4).") var learningRateD: Float?
+    @Option(name: .customLong("lr-g"), help: "Generator learning rate (default 2e-4; vanilla on ring8/grid25: 1e-4). With --lr-d: TTUR.") var learningRateG: Float?
+    @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (default 2e-4; vanilla on ring8/grid25: 4e-4).") var learningRateD: Float?
     @Option(help: "Adam beta1 (default 0.5).") var beta1: Float?
     @Option(help: "Loss: \(AdversarialLoss.allCases.map(\.rawValue).joined(separator: ", ")) (default non-saturating).")
     var loss: AdversarialLoss?
@@ -140,7 +142,7 @@ struct AdversarialTrainingOptions: ParsableArguments {
     var labelSmoothing: Float?
     @Option(name: .customLong("gradient-penalty"), help: "WGAN-GP penalty weight (e.g. 10).") var gradientPenalty: Float?
     @Option(help: "R1 penalty weight on real data (e.g. 10).") var r1: Float?
-    @Option(name: .customLong("latent-size"), help: "Noise size (default 100).") var latentSize: Int?
+    @Option(name: .customLong("latent-size"), help: "Noise size (default 100; vanilla on ring8/grid25: 8).") var latentSize: Int?
     @Option(help: "Keep an exponential moving average of G's weights with this decay (e.g. 0.999); grids and gankit sample use it.")
     var ema: Float?
 
@@ -163,3 +165,32 @@ struct AdversarialTrainingOptions: ParsableArguments {
 }
 
 extension AdversarialLoss: ExpressibleByArgument {}
+
+/// The counters to mode collapse and unstable training of the adversarial families (vanilla,
+/// dcgan, cgan); see `ModeCollapseCounters`. Two-timescale updates (TTUR) are `--lr-g`/`--lr-d`.
+struct ModeCollapseOptions: ParsableArguments {
+    @Option(help: "PacGAN: D judges M samples at once, concatenated (--batch must divide by M; default 1, 4 for vanilla on ring8/grid25).") var pack: Int?
+    @Flag(name: .customLong("minibatch-std"), inversion: .prefixedNo,
+          help: "ProGAN's minibatch standard deviation layer before D's last layer.")
+    var minibatchStandardDeviation: Bool?
+    @Flag(name: .customLong("spectral-norm"), inversion: .prefixedNo, help: "Spectral normalization of D's Linear and convolution weights.")
+    var spectralNorm: Bool?
+    @Option(help: "DiffAugment of real and fake images before D: a comma-separated list of translation, cutout, color (or none).")
+    var diffaugment: String?
+    @Option(name: .customLong("instance-noise"), help: "Instance noise: N(0, SIGMA²) added to D's inputs, SIGMA annealed linearly to 0 over the run.")
+    var instanceNoise: Float?
+    @Option(help: "Unrolled GAN: G's gradient goes through D updated K more steps (surrogate form; 0 = off).") var unroll: Int?
+
+    /// Writes the counters given into the run's options (on a 2-D mixture the others are
+    /// recorded with the 2-D defaults, so a run keeps its model if a default changes).
+    func apply(to configuration: inout TrainingConfiguration) {
+        var options: [String: String] = [:]
+        if let pack { options["pack"] = String(pack) }
+        if let minibatchStandardDeviation { options["minibatch-std"] = String(minibatchStandardDeviation) }
+        if let spectralNorm { options["spectral-norm"] = String(spectralNorm) }
+        if let diffaugment { options["diffaugment"] = diffaugment }
+        if let instanceNoise { options["instance-noise"] = String(instanceNoise) }
+        if let unroll { options["unroll"] = String(unroll) }
+        configuration.options.merge(options) { _, new in new }
+    }
+}

@@ -33,7 +33,13 @@ struct TrainVanillaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "vanilla", abstract: UnconditionalFamilies.vanilla.summary + ".")
     @OptionGroup var common: CommonTrainingOptions
     @OptionGroup var adversarial: AdversarialTrainingOptions
-    func run() throws { try common.train(family: "vanilla") { adversarial.apply(to: &$0) } }
+    @OptionGroup(title: "Counters to mode collapse") var counters: ModeCollapseOptions
+    func run() throws {
+        try common.train(family: "vanilla") { configuration in
+            adversarial.apply(to: &configuration)
+            counters.apply(to: &configuration)
+        }
+    }
 }
 
 /// `gankit train dcgan`.
@@ -41,5 +47,11 @@ struct TrainDCGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dcgan", abstract: UnconditionalFamilies.dcgan.summary + ".")
     @OptionGroup var common: CommonTrainingOptions
     @OptionGroup var adversarial: AdversarialTrainingOptions
-    func run() throws { try common.train(family: "dcgan") { adversarial.apply(to: &$0) } }
+    @OptionGroup(title: "Counters to mode collapse") var counters: ModeCollapseOptions
+    func run() throws {
+        try common.train(family: "dcgan") { configuration in
+            adversarial.apply(to: &configuration)
+            counters.apply(to: &configuration)
+        }
+    }
 }

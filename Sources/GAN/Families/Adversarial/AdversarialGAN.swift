@@ -34,14 +34,19 @@ public final class AdversarialGAN: NoiseSampling {
     let previewRows: Int?
     /// Means of a 2-D mixture, drawn on scatter-plot previews.
     let previewMeans: [SIMD2<Float>]
-    /// Whether D's output for a sample is independent of the rest of its batch (no BatchNorm).
+    /// Whether D's output for a sample is independent of the rest of its batch (no BatchNorm,
+    /// no minibatch standard deviation).
     let discriminatorTakesJointBatches: Bool
+    /// The counters to mode collapse in force: packing (D built for it), augmentation and
+    /// instance noise of D's inputs, unrolled look-ahead for G's gradient.
+    public let counters: ModeCollapseCounters
 
     public init(generator: any GeneratorNetwork, discriminator: any DiscriminatorNetwork, optimizerG: Adam, optimizerD: Adam,
                 loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
                 labelSmoothing: Float = 0, latentSize: Int, classCount: Int? = nil, auxiliaryWeight: Float = 1,
                 averageNetwork: (any GeneratorNetwork)? = nil, averageDecay: Float? = nil,
-                previewNoise: Tensor, previewLabels: [Int]? = nil, previewRows: Int? = nil, previewMeans: [SIMD2<Float>] = []) {
+                previewNoise: Tensor, previewLabels: [Int]? = nil, previewRows: Int? = nil, previewMeans: [SIMD2<Float>] = [],
+                counters: ModeCollapseCounters = .none) {
         self.generator = generator
         self.discriminator = discriminator
         self.optimizerG = optimizerG
@@ -60,7 +65,8 @@ public final class AdversarialGAN: NoiseSampling {
         self.previewLabels = previewLabels
         self.previewRows = previewRows
         self.previewMeans = previewMeans
-        discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm }
+        discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm || $0.module is MinibatchStandardDeviation }
+        self.counters = counters
     }
 
     // MARK: GANFamily
@@ -82,7 +88,7 @@ public final class AdversarialGAN: NoiseSampling {
     }
 
     public func trainingStep(on batch: Batch, context: StepContext, randomness: inout RandomGenerator) -> [(name: String, value: Float)] {
-        let result = step(real: batch.samples, labels: classCount == nil ? nil : batch.labels, generator: &randomness)
+        let result = step(real: batch.samples, labels: classCount == nil ? nil : batch.labels, progress: context.progress, generator: &randomness)
         var scalars: [(name: String, value: Float)] = [
             ("lossD", result.lossD), ("lossG", result.lossG), ("realScore", result.realScore), ("fakeScore", result.fakeScore),
             ("gradientNormD", result.normD), ("gradientNormG", result.normG),
@@ -130,38 +136,27 @@ public final class AdversarialGAN: NoiseSampling {
     /// conditioning image of each sample for networks that take one), as PyTorch's DCGAN
     /// example: G makes one fake batch (for the same labels and conditions), which (1) trains D
     /// as a constant (`discriminatorSteps` updates; extra ones draw new fakes), then (2) trains
-    /// G through the updated D. Noise comes from `rng`.
-    public func step(real: Tensor, labels: [Int]?, condition: Tensor? = nil, generator rng: inout RandomGenerator) -> StepResult {
+    /// G through the updated D (or, with `--unroll K`, through a copy of it updated K more
+    /// times). D sees its inputs through `counters` (augmented, noised, packed); `progress`,
+    /// the fraction of the run done, anneals the instance noise. Noise comes from `rng`.
+    public func step(real: Tensor, labels: [Int]?, condition: Tensor? = nil, progress: Float = 0,
+                     generator rng: inout RandomGenerator) -> StepResult {
         let G = generator, D = discriminator
         let batch = real.shape[0]
         let z = noise(batch, generator: &rng)
         let (fake, pullbackG) = valueAndPullback(model: G) { G in G.generate(z, labels: labels, condition: condition) }
         var result = StepResult(lossD: 0, lossG: 0, realScore: 0, fakeScore: 0, normD: 0, normG: 0)
+        let noiseLevel = counters.instanceNoise(atProgress: progress)
         // (1) Update D: real batch against generated batch (no gradient into G).
         for k in 0..<discriminatorSteps {
             let fakeForD = k == 0 ? fake : stopGradient(G.generate(noise(batch, generator: &rng), labels: labels, condition: condition))
-            var penaltyGenerator = rng
-            var realOutput = Tensor(0), fakeOutput = Tensor(0), realClasses: Tensor?
-            let (value, gradients) = valueAndGrad(model: D) { D in
-                let outputs = self.discriminate(real, fakeForD, labels: labels, condition: condition)
-                (realOutput, fakeOutput, realClasses) = (outputs.real, outputs.fake, outputs.realClasses)
-                var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
-                if let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses {
-                    // AC-GAN: D classifies real and generated samples by their (requested) class.
-                    total = total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * self.auxiliaryWeight
-                }
-                if let regularizer = self.regularizer {
-                    total = total + regularizer.penalty({ D.discriminate($0, labels: labels, condition: condition).score }, real: real, fake: fakeForD,
-                                                        generator: &penaltyGenerator)
-                }
-                return total
-            }
-            rng = penaltyGenerator
-            result.lossD += value.scalar / Float(discriminatorSteps)
+            let (value, gradients, outputs) = discriminatorLossAndGradients(real: real, fake: fakeForD, labels: labels, condition: condition,
+                                                                            noiseLevel: noiseLevel, generator: &rng)
+            result.lossD += value / Float(discriminatorSteps)
             result.normD = globalNorm(gradients)
-            result.realScore = score(realOutput)
-            result.fakeScore = score(fakeOutput)
-            if let labels, let realClasses {
+            result.realScore = score(outputs.real)
+            result.fakeScore = score(outputs.fake)
+            if let labels, let realClasses = outputs.realClasses {
                 let predicted = realClasses.detached().argmax(axis: 1)
                 result.classifierAccuracy = Float(zip(predicted, labels).filter { $0 == $1 }.count) / Float(labels.count)
             }
@@ -173,14 +168,30 @@ public final class AdversarialGAN: NoiseSampling {
             }
             optimizerD.update(D, gradients: gradients)
         }
+        // Unrolled GAN (surrogate): D looks K steps ahead with a copy of its optimizer on the
+        // same batches; G's gradient is taken through the look-ahead D, then D goes back.
+        let savedD: [String: Tensor]? = counters.unrollSteps > 0 ? Dictionary(uniqueKeysWithValues: D.state().map { ($0.name, $0.value) }) : nil
+        if counters.unrollSteps > 0 {
+            let lookahead = Adam(learningRate: optimizerD.learningRate, beta1: optimizerD.beta1, beta2: optimizerD.beta2, epsilon: optimizerD.epsilon)
+            try? lookahead.loadState(optimizerD.stateTensors(), for: D)
+            let fakeForD = stopGradient(fake)
+            for _ in 0..<counters.unrollSteps {
+                let (value, gradients, _) = discriminatorLossAndGradients(real: real, fake: fakeForD, labels: labels, condition: condition,
+                                                                          noiseLevel: noiseLevel, generator: &rng)
+                guard value.isFinite, globalNorm(gradients).isFinite else { break }
+                lookahead.update(D, gradients: gradients)
+            }
+        }
         // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
         // weights get no gradients), pulled back through G.
+        let view = drawInputView(shape: fake.shape, noiseLevel: noiseLevel, generator: &rng)
         let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in
-            let output = D.discriminate(x, labels: labels, condition: condition)
+            let output = D.discriminate(self.counters.packed(view.apply(x)), labels: labels, condition: condition)
             var total = self.loss.generatorLoss(fake: output.score)
             if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
             return total
         }(fake)
+        if let savedD { D.update(savedD) }
         let gradientsG = pullbackG(fakeGradient)
         result.lossG = valueG.scalar
         result.normG = globalNorm(gradientsG)
@@ -194,17 +205,69 @@ public final class AdversarialGAN: NoiseSampling {
         return result
     }
 
-    /// D's outputs on a real and a fake batch. Without BatchNorm in D (whose batch statistics
-    /// would mix the two) both go through D as one batch: one pass, larger GEMMs.
+    /// How D sees one batch: the random draws of its augmentation and instance noise.
+    struct InputView {
+        var augmentation: (DiffAugment, DiffAugment.Draw)?
+        var noise: Tensor?
+
+        /// `samples` augmented, then noised; differentiable in `samples`.
+        func apply(_ samples: Tensor) -> Tensor {
+            var x = samples
+            if let (augment, draw) = augmentation { x = augment.apply(x, draw) }
+            if let noise { x = x + noise }
+            return x
+        }
+    }
+
+    /// Draws D's view of a batch of `shape`: a DiffAugment draw and N(0, noiseLevel²) noise when asked.
+    func drawInputView(shape: [Int], noiseLevel: Float, generator rng: inout RandomGenerator) -> InputView {
+        var view = InputView()
+        if let augment = counters.diffAugment { view.augmentation = (augment, augment.draw(shape: shape, generator: &rng)) }
+        if noiseLevel > 0 { view.noise = Tensor.randn(shape, standardDeviation: noiseLevel, generator: &rng) }
+        return view
+    }
+
+    /// D's loss on `real` against `fake` (constants), seen through fresh input views, with the
+    /// auxiliary classification loss and the gradient penalty; its gradients for D's weights
+    /// and D's outputs.
+    func discriminatorLossAndGradients(real: Tensor, fake: Tensor, labels: [Int]?, condition: Tensor?, noiseLevel: Float,
+                                       generator rng: inout RandomGenerator)
+        -> (value: Float, gradients: [String: Tensor], outputs: (real: Tensor, fake: Tensor, realClasses: Tensor?)) {
+        let D = discriminator
+        let realInput = drawInputView(shape: real.shape, noiseLevel: noiseLevel, generator: &rng).apply(real)
+        let fakeInput = drawInputView(shape: fake.shape, noiseLevel: noiseLevel, generator: &rng).apply(fake)
+        var penaltyGenerator = rng
+        var realOutput = Tensor(0), fakeOutput = Tensor(0), realClasses: Tensor?
+        let (value, gradients) = valueAndGrad(model: D) { D in
+            let outputs = self.discriminate(realInput, fakeInput, labels: labels, condition: condition)
+            (realOutput, fakeOutput, realClasses) = (outputs.real, outputs.fake, outputs.realClasses)
+            var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
+            if let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses {
+                // AC-GAN: D classifies real and generated samples by their (requested) class.
+                total = total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * self.auxiliaryWeight
+            }
+            if let regularizer = self.regularizer {
+                total = total + regularizer.penalty({ D.discriminate(self.counters.packed($0), labels: labels, condition: condition).score },
+                                                    real: realInput, fake: fakeInput, generator: &penaltyGenerator)
+            }
+            return total
+        }
+        rng = penaltyGenerator
+        return (value.scalar, gradients, (realOutput, fakeOutput, realClasses))
+    }
+
+    /// D's outputs on a real and a fake batch (packed when D takes packs). Without BatchNorm
+    /// or minibatch statistics in D (which would mix the two) both go through D as one batch:
+    /// one pass, larger GEMMs.
     func discriminate(_ real: Tensor, _ fake: Tensor, labels: [Int]?, condition: Tensor?)
         -> (real: Tensor, fake: Tensor, realClasses: Tensor?, fakeClasses: Tensor?) {
         guard discriminatorTakesJointBatches else {
-            let r = discriminator.discriminate(real, labels: labels, condition: condition)
-            let f = discriminator.discriminate(fake, labels: labels, condition: condition)
+            let r = discriminator.discriminate(counters.packed(real), labels: labels, condition: condition)
+            let f = discriminator.discriminate(counters.packed(fake), labels: labels, condition: condition)
             return (r.score, f.score, r.classLogits, f.classLogits)
         }
-        let n = real.shape[0]
-        let outputs = discriminator.discriminate(Tensor.concat([real, fake], axis: 0), labels: labels.map { $0 + $0 },
+        let n = real.shape[0] / counters.pack
+        let outputs = discriminator.discriminate(counters.packed(Tensor.concat([real, fake], axis: 0)), labels: labels.map { $0 + $0 },
                                                  condition: condition.map { Tensor.concat([$0, $0], axis: 0) })
         func halves(_ t: Tensor) -> (Tensor, Tensor) { (t.slice(axis: 0, 0..<n), t.slice(axis: 0, n..<t.shape[0])) }
         let (r, f) = halves(outputs.score)

@@ -38,12 +38,15 @@ public enum ConditionalFamily {
                 ? ConditionalBatchNormGenerator(latentSize: configuration.latentSize, classCount: classCount, sampleShape: sampleShape, generator: &rng)
                 : EmbeddingConcatGenerator(latentSize: configuration.latentSize, classCount: classCount, sampleShape: sampleShape, generator: &rng)
         }
+        let counters = try ModeCollapseCounters(configuration: configuration, sampleShape: sampleShape, conditional: true)
         var weights = RandomGenerator(seed: configuration.seed)
         let G = makeGenerator(&weights)
         let D = ConditionalDiscriminator(conditioning: conditioning, classCount: classCount, sampleShape: sampleShape,
-                                         seed: configuration.seed, generator: &weights)
+                                         seed: configuration.seed, minibatchStandardDeviation: counters.minibatchStandardDeviation,
+                                         generator: &weights)
         G.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
         D.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
+        counters.applySpectralNorm(to: D, generator: &weights)
         let average: (any GeneratorNetwork)? = configuration.emaDecay.map { _ in
             var unused = RandomGenerator(seed: 0)
             return makeGenerator(&unused)
@@ -51,6 +54,7 @@ public enum ConditionalFamily {
         let shown = min(classCount, previewClasses)
         let labels = (0..<shown).flatMap { [Int](repeating: $0, count: previewColumns) }
         return AdversarialGAN(configuration: configuration, generator: G, discriminator: D, averageNetwork: average,
-                              classCount: classCount, auxiliaryWeight: auxiliaryWeight, previewLabels: labels, previewRows: shown)
+                              classCount: classCount, auxiliaryWeight: auxiliaryWeight, previewLabels: labels, previewRows: shown,
+                              counters: counters)
     }
 }

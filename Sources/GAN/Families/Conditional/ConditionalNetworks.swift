@@ -73,13 +73,17 @@ public final class ConditionalDiscriminator: Module, DiscriminatorNetwork {
     let classifier: Linear?
     let sampleShape: [Int]
 
-    public init(conditioning: Conditioning, classCount: Int, sampleShape: [Int], seed: UInt64, generator rng: inout RandomGenerator) {
+    /// With `minibatchStandardDeviation`, the features end with a `MinibatchStandardDeviation`
+    /// channel (ProGAN) before Flatten.
+    public init(conditioning: Conditioning, classCount: Int, sampleShape: [Int], seed: UInt64, minibatchStandardDeviation: Bool = false,
+                generator rng: inout RandomGenerator) {
         self.conditioning = conditioning
         self.sampleShape = sampleShape
         let (height, width) = (sampleShape[1], sampleShape[2])
         let inputChannels = sampleShape[0] + (conditioning == .concat ? 1 : 0)
-        features = Sequential(Architecture.dcganDiscriminatorFeatures(inputChannels: inputChannels, seed: seed, generator: &rng))
-        let featureCount = 128 * ((height + 3) / 4) * ((width + 3) / 4)
+        features = Sequential(Architecture.dcganDiscriminatorFeatures(inputChannels: inputChannels, seed: seed,
+                                                                      minibatchStandardDeviation: minibatchStandardDeviation, generator: &rng))
+        let featureCount = (128 + (minibatchStandardDeviation ? 1 : 0)) * ((height + 3) / 4) * ((width + 3) / 4)
         head = Linear(featureCount, 1, generator: &rng)
         switch conditioning {
         case .concat:

@@ -72,44 +72,41 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
     }
 
     /// The discriminator: samples to one logit (or critic score) each. Dropout masks come
-    /// from `seed`.
-    public func makeDiscriminator(sampleShape: [Int], seed: UInt64, generator rng: inout RandomGenerator) -> Sequential {
+    /// from `seed`. `counters` widens the input for packing (`pack` samples side by side) and
+    /// adds a minibatch standard deviation layer before the last layer.
+    public func makeDiscriminator(sampleShape: [Int], seed: UInt64, counters: ModeCollapseCounters = .none,
+                                  generator rng: inout RandomGenerator) -> Sequential {
+        let inputShape = counters.packedShape(sampleShape)
+        let deviation = counters.minibatchStandardDeviation
+        let extra = deviation ? 1 : 0
+        func statistic() -> [Module] { deviation ? [MinibatchStandardDeviation()] : [] }
         switch (self, sampleShape.count) {
         case (.dcgan, _) where sampleShape[1] != 28:
-            return Self.paperDiscriminator(channels: sampleShape[0], size: sampleShape[1], generator: &rng)
+            return Self.paperDiscriminator(channels: inputShape[0], size: sampleShape[1], minibatchStandardDeviation: deviation, generator: &rng)
         case (.dcgan, _):
-            return Sequential {
-                Self.dcganDiscriminatorFeatures(inputChannels: sampleShape[0], seed: seed, generator: &rng)
-                Linear(128 * 7 * 7, 1, generator: &rng)
-            }
+            return Sequential(Self.dcganDiscriminatorFeatures(inputChannels: inputShape[0], seed: seed, minibatchStandardDeviation: deviation,
+                                                              generator: &rng)
+                              + [Linear((128 + extra) * 7 * 7, 1, generator: &rng)])
         case (.vanilla, 1):
-            return Sequential {
-                Flatten()
-                Linear(sampleShape[0], 256, generator: &rng)
-                LeakyReLU(0.2)
-                Linear(256, 128, generator: &rng)
-                LeakyReLU(0.2)
-                Linear(128, 1, generator: &rng)
-            }
+            return Sequential([Flatten(), Linear(inputShape[0], 256, generator: &rng), LeakyReLU(0.2),
+                               Linear(256, 128, generator: &rng), LeakyReLU(0.2)]
+                              + statistic() + [Linear(128 + extra, 1, generator: &rng)])
         case (.vanilla, _):
-            return Sequential {
-                Flatten()
-                Linear(sampleShape.reduce(1, *), 512, generator: &rng)
-                LeakyReLU(0.2)
-                Linear(512, 256, generator: &rng)
-                LeakyReLU(0.2)
-                Linear(256, 1, generator: &rng)
-            }
+            return Sequential([Flatten(), Linear(inputShape.reduce(1, *), 512, generator: &rng), LeakyReLU(0.2),
+                               Linear(512, 256, generator: &rng), LeakyReLU(0.2)]
+                              + statistic() + [Linear(256 + extra, 1, generator: &rng)])
         }
     }
 
     /// The convolutional part of the 28x28 `dcgan` discriminator, up to its flattened
     /// 128·7·7 features: Conv(5, stride 2) · LeakyReLU(0.2) · Dropout(0.3), twice, Flatten.
-    /// Dropout masks come from `seed`.
-    public static func dcganDiscriminatorFeatures(inputChannels: Int, seed: UInt64, generator rng: inout RandomGenerator) -> [Module] {
+    /// Dropout masks come from `seed`. With `minibatchStandardDeviation`, a
+    /// `MinibatchStandardDeviation` layer before Flatten adds a channel (129·7·7 features).
+    public static func dcganDiscriminatorFeatures(inputChannels: Int, seed: UInt64, minibatchStandardDeviation: Bool = false,
+                                                  generator rng: inout RandomGenerator) -> [Module] {
         [Conv2d(inputChannels, 64, kernelSize: 5, stride: 2, padding: 2, generator: &rng), LeakyReLU(0.2), Dropout(0.3, seed: seed &+ 1),
-         Conv2d(64, 128, kernelSize: 5, stride: 2, padding: 2, generator: &rng), LeakyReLU(0.2), Dropout(0.3, seed: seed &+ 2),
-         Flatten()]
+         Conv2d(64, 128, kernelSize: 5, stride: 2, padding: 2, generator: &rng), LeakyReLU(0.2), Dropout(0.3, seed: seed &+ 2)]
+            + (minibatchStandardDeviation ? [MinibatchStandardDeviation()] : []) + [Flatten()]
     }
 
     /// The DCGAN paper's generator for `size` 32 or 64: [N, latent] -> [N, latent, 1, 1] -> 4x4
@@ -132,8 +129,9 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
 
     /// The DCGAN paper's discriminator for `size` 32 or 64: 4x4 stride-2 convolutions from 64
     /// channels, doubling them, BatchNorm after the first, LeakyReLU(0.2), then a 4x4
-    /// convolution to one logit.
-    static func paperDiscriminator(channels: Int, size: Int, generator rng: inout RandomGenerator) -> Sequential {
+    /// convolution to one logit (after a minibatch standard deviation channel when asked).
+    static func paperDiscriminator(channels: Int, size: Int, minibatchStandardDeviation: Bool = false,
+                                   generator rng: inout RandomGenerator) -> Sequential {
         let halvings = size == 64 ? 4 : 3
         var width = 64
         var layers: [Module] = [Conv2d(channels, width, kernelSize: 4, stride: 2, padding: 1, bias: false, generator: &rng), LeakyReLU(0.2)]
@@ -142,7 +140,9 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
                        BatchNorm2d(width * 2), LeakyReLU(0.2)]
             width *= 2
         }
-        layers += [Conv2d(width, 1, kernelSize: 4, stride: 1, padding: 0, bias: false, generator: &rng), Flatten()]
+        if minibatchStandardDeviation { layers.append(MinibatchStandardDeviation()) }
+        layers += [Conv2d(width + (minibatchStandardDeviation ? 1 : 0), 1, kernelSize: 4, stride: 1, padding: 0, bias: false, generator: &rng),
+                   Flatten()]
         return Sequential(layers)
     }
 }
