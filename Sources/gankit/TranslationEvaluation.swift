@@ -33,12 +33,18 @@ enum TranslationEvaluationCommand {
                                                           dataDirectory: configuration.dataDirectory).reference
         }
         let result = try PairedTranslationEvaluation(model: model, pairs: pairs, labels: labels, evaluator: evaluator,
-                                                     reference: reference, seed: seed)
+                                                     reference: reference, seed: seed,
+                                                     compareInput: configuration.dataset == Pix2PixData.colorization)
         func row(_ name: String, _ value: String) { print(name.padding(toLength: 26, withPad: " ", startingAt: 0) + value) }
         print("run: \(runFolder) (pix2pix on \(configuration.dataset), \(result.sampleCount) test pairs, dropout seed \(seed))")
         row("L1", String(format: "%.4f (images in [-1, 1])", result.l1))
         row("PSNR", String(format: "%.2f dB (all channels)", result.psnr))
         row("SSIM", String(format: "%.4f", result.ssim))
+        if let l1 = result.inputL1, let psnr = result.inputPSNR, let ssim = result.inputSSIM {
+            row("input (gray) L1", String(format: "%.4f", l1))
+            row("input (gray) PSNR", String(format: "%.2f dB", psnr))
+            row("input (gray) SSIM", String(format: "%.4f", ssim))
+        }
         if let fid = result.fid { row("FID (garments)", String(format: "%.4f", fid)) }
         if let accuracy = result.evaluatorAccuracy, let real = result.evaluatorAccuracyOnTargets {
             row("evaluator accuracy", String(format: "%.2f%% (real targets: %.2f%%)", 100 * accuracy, 100 * real))
@@ -53,5 +59,15 @@ enum TranslationEvaluationCommand {
             throw MetricsError("cannot write \(path): \(error.localizedDescription)")
         }
         print("wrote \(path)")
+        if configuration.dataset == Pix2PixData.colorization {
+            // input | output | target for the first test photos (dropout from the same seed).
+            let shown = pairs.slice(axis: 0, 0..<min(8, pairs.shape[0]))
+            let (input, target) = model.split(shown)
+            let output = try model.translate(input, direction: .aToB, seed: seed).clamped(min: -1, max: 1)
+            let picture = runFolder + "/eval.png"
+            try SamplePictures.png(TranslationPictures.triplets(input: input, output: output, target: target),
+                                   rows: shown.shape[0]).write(to: picture)
+            print("wrote \(picture) (rows of input | output | target)")
+        }
     }
 }

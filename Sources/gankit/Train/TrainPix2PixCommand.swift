@@ -7,6 +7,7 @@ struct TrainPix2PixCommand: ParsableCommand {
     @OptionGroup var common: CommonTrainingOptions
     @Option(name: .customLong("load-size"), help: "Resize the pairs to this side first (default: their own size).") var loadSize: Int?
     @Option(name: .customLong("crop-size"), help: "Random crop of this side, the training size: 32, 64, 128 or 256 (default: --load-size).") var cropSize: Int?
+    @Option(name: .customLong("test-data"), help: "colorization: a folder of held-out photos (default: every 8th photo of --data).") var testData: String?
     @Option(help: "Normalization: batch (the paper) or instance (default batch).") var norm: String?
     @Option(help: "Filters in G's first layer (default 64).") var ngf: Int?
     @Option(help: "Filters in D's first layer (default 64).") var ndf: Int?
@@ -20,7 +21,8 @@ struct TrainPix2PixCommand: ParsableCommand {
 
     func run() throws {
         try common.train(family: "pix2pix") { configuration in
-            // Paired data: --dataset edges2fashion (the default) or an A|B folder (--data DIR or --dataset DIR).
+            // Paired data: --dataset edges2fashion (the default), --dataset colorization --data PHOTOS,
+            // or an A|B folder (--data DIR or --dataset DIR).
             if common.dataset == nil { configuration.dataset = common.data ?? Pix2PixData.edgesToFashion }
             if let learningRate { (configuration.learningRateG, configuration.learningRateD) = (learningRate, learningRate) }
             if let beta1 { configuration.beta1 = beta1 }
@@ -29,6 +31,7 @@ struct TrainPix2PixCommand: ParsableCommand {
                 ("load-size", loadSize.map(String.init)), ("crop-size", cropSize.map(String.init)), ("norm", norm),
                 ("ngf", ngf.map(String.init)), ("ndf", ndf.map(String.init)), ("d-layers", discriminatorLayers.map(String.init)),
                 ("l1-weight", l1Weight.map { String($0) }), ("gan-weight", ganWeight.map { String($0) }), ("direction", direction),
+                ("test-data", testData),
             ]
             for case let (name, value?) in options { configuration.options[name] = value }
         }

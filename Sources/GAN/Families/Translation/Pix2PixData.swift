@@ -2,7 +2,8 @@ import Datasets
 import Foundation
 import TensorCore
 
-/// The paired data of `pix2pix`: `--dataset edges2fashion` (built in, from Fashion-MNIST), or a
+/// The paired data of `pix2pix`: `--dataset edges2fashion` (built in, from Fashion-MNIST),
+/// `--dataset colorization --data PHOTOS` (built in, gray -> colour photos: `ColorizationPairs`), or a
 /// folder in pix2pix's A|B convention (`--data DIR` or `--dataset DIR`). A sample is A and B
 /// stacked on the channel axis. Training applies pix2pix's preprocessing to both halves at once:
 /// resize to `--load-size`, random crop of `--crop-size`, random horizontal flip (both sizes
@@ -11,11 +12,17 @@ import TensorCore
 public enum Pix2PixData {
     /// The name of the built-in edge-map -> garment task.
     public static let edgesToFashion = "edges2fashion"
+    /// The name of the built-in gray -> colour photo task.
+    public static let colorization = ColorizationPairs.name
 
     /// The split (`.train` or `.test`) of the configuration's paired data, untransformed.
     public static func dataset(_ configuration: TrainingConfiguration, split: DatasetSplit) throws -> any Dataset {
         if configuration.dataset == edgesToFashion {
             return try EdgesToFashion(split: split, directory: configuration.dataDirectory)
+        }
+        if configuration.dataset == colorization {
+            let crop = configuration.option("crop-size", default: ColorizationPairs.defaultCropSize)
+            return try ColorizationPairs.open(configuration, split: split, loadSize: configuration.option("load-size", default: 2 * crop))
         }
         return try PairedImageFolder(directory: configuration.dataDirectory ?? configuration.dataset,
                                      split: split == .train ? "train" : "test")
@@ -29,7 +36,7 @@ public enum Pix2PixData {
             }
         }
         let load = configuration.option("load-size", default: side)
-        let crop = configuration.option("crop-size", default: load)
+        let crop = configuration.option("crop-size", default: configuration.dataset == colorization ? min(ColorizationPairs.defaultCropSize, load) : load)
         guard crop <= load else {
             throw TrainingError.invalidConfiguration("--crop-size \(crop) must not exceed --load-size \(load)")
         }
