@@ -23,13 +23,7 @@ enum AnomalyEvaluationReport {
         print(String(format: "average precision         %.4f (anomalous = positive)", result.averagePrecision))
         print(String(format: "scored in %.1f s", result.seconds))
         let path = jsonPath ?? runFolder + "/eval.json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw MetricsError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try writeJSONReport(result, to: path)
         print("wrote \(path)")
     }
 }

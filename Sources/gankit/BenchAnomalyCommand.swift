@@ -65,9 +65,7 @@ struct BenchAnomalyCommand: ParsableCommand {
             print("published Fashion-MNIST means: " + OneClassProtocol.publishedMeans.map { String(format: "%@ %.1f", $0.name, $0.auroc) }.joined(separator: ", "))
         }
         print(String(format: "wall clock %.1f minutes", seconds / 60))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(results).write(to: URL(fileURLWithPath: root + "/protocol.json"), options: .atomic)
+        try writeJSONReport(results, to: root + "/protocol.json")
         print("wrote \(root)/protocol.json")
     }
 }

@@ -43,13 +43,7 @@ enum CycleGANEvaluationReport {
         print("wrote \(picturePath) (rows: input | translation | reconstruction; A first, then B)")
         print(String(format: "metrics computed in %.1f s", Date().timeIntervalSince(started)))
         let path = jsonPath ?? runFolder + "/eval.json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw MetricsError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try writeJSONReport(result, to: path)
         print("wrote \(path)")
     }
 }

@@ -218,14 +218,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func write(_ report: some Encodable, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do {
-            try encoder.encode(report).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw MetricsError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try writeJSONReport(report, to: path)
         print("wrote \(path)")
     }
 }

@@ -47,13 +47,7 @@ enum StackedEvaluation {
         print(row("largest mode", String(format: "%03d with %d samples (uniform: %.1f)", busiest.offset, busiest.element,
                                          Double(coverage.sampleCount) / Double(coverage.modeCount))))
         let report = StackedReport(source: source, modeCoverage: coverage, seconds: Date().timeIntervalSince(started))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            try encoder.encode(report).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
-        } catch {
-            throw MetricsError("cannot write \(jsonPath): \(error.localizedDescription)")
-        }
+        try writeJSONReport(report, to: jsonPath)
         print(String(format: "computed in %.1f s; wrote %@", report.seconds, jsonPath))
     }
 }

@@ -47,9 +47,7 @@ enum SuperResolutionEval {
         print(String(format: "%@ over bicubic: %+.2f dB PSNR, %+.4f SSIM", name, report.meanPSNR - report.meanBicubicPSNR,
                      report.meanSSIM - report.meanBicubicSSIM))
         let jsonPath = json ?? runFolder + "/eval.json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
+        try writeJSONReport(report, to: jsonPath)
         let picturePath = runFolder + "/eval-crops.png"
         let generators = (comparison.map { [$0] } ?? []) + [generator]
         let indices = Array(stride(from: 0, to: photos.count, by: max(1, photos.count / 4)).prefix(4))

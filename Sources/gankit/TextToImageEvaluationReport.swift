@@ -23,10 +23,7 @@ enum TextToImageEvaluationReport {
         print(String(format: "FID %.2f (against the 10,000 test images)", result.fid))
         print("R-precision (1 of 100 captions): \(percent(result.rPrecision)) (real test images: \(percent(result.realRPrecision)))")
         let path = jsonPath ?? runFolder + "/eval.json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try writeJSONReport(result, to: path)
         print(String(format: "wrote %@ (%.0f s)", path, result.seconds))
     }
 }

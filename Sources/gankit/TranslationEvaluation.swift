@@ -51,13 +51,7 @@ enum TranslationEvaluationCommand {
         }
         print(String(format: "metrics computed in %.1f s", Date().timeIntervalSince(started)))
         let path = jsonPath ?? runFolder + "/eval.json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw MetricsError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try writeJSONReport(result, to: path)
         print("wrote \(path)")
         if configuration.dataset == Pix2PixData.colorization {
             // input | output | target for the first test photos (dropout from the same seed).

@@ -38,7 +38,7 @@ public struct UnpairedTranslationEvaluation: Codable, Sendable {
         let outputsA = measurable ? evaluator!.outputs(for: a) : nil
         let outputsB = measurable ? evaluator!.outputs(for: b) : nil
         for direction in TranslationDirection.allCases {
-            let (input, target) = direction == .aToB ? (a, b) : (b, a)
+            let input = direction == .aToB ? a : b
             let translated = try model.translate(input, direction: direction, seed: 0).clamped(min: -1, max: 1)
             let back = try model.translate(translated, direction: direction == .aToB ? .bToA : .aToB, seed: 0).clamped(min: -1, max: 1)
             let cycle = Double((back - input).abs().mean().scalar)
