@@ -112,39 +112,34 @@ enum ShiftedGemmConvolution {
                     geometry: geometry)
     }
 
-    /// The inverse of `toPositionMajor`.
-    private static func fromPositionMajor(_ source: UnsafePointer<Float>, samples: Range<Int>, channels: Int, plane: Int,
-                                          positions map: [Int]? = nil, into images: UnsafeMutablePointer<Float>) {
-        let count = samples.count, step = count * channels
-        let mapStorage = map ?? []
-        mapStorage.withUnsafeBufferPointer { buffer in
-            let positions = map == nil ? nil : buffer.baseAddress
-            for (n, sample) in samples.enumerated() {
-                for c in 0..<channels {
-                    let target = images + (sample * channels + c) * plane
-                    let start = source + n * channels + c
-                    if let positions {
-                        for p in 0..<plane { target[p] = start[positions[p] * step] }
-                    } else {
-                        for p in 0..<plane { target[p] = start[p * step] }
-                    }
-                }
-            }
-        }
-    }
-
     /// The weight [O, C, kh, kw] as one [C, O] matrix per kernel offset.
     private static func packWeight(_ w: UnsafePointer<Float>, _ plan: Plan) -> TensorStorage {
         let (o, c, area) = (plan.outputChannels, plan.channels, plan.kernelArea)
         let packed = TensorStorage(uninitializedCount: area * c * o)
-        let target = packed.base
-        for oc in 0..<o {
-            for ic in 0..<c {
-                let source = w + (oc * c + ic) * area
-                for k in 0..<area { target[(k * c + ic) * o + oc] = source[k] }
+        reverseAxes(w, o, c, area, middle: 0..<c, into: packed.base)
+        return packed
+    }
+
+    /// `target[k, b, a]` = the sum over `copies` of `source[a, b, k]`, for the `middle` range of b:
+    /// the first and last axes of [A, B, K] arrays swapped, with the copies (`copyStride` apart)
+    /// added. A runs in blocks of `channelBlock`, so writes are whole lines and every line read
+    /// is used K times while it is in cache.
+    private static func reverseAxes(_ source: UnsafePointer<Float>, _ a: Int, _ b: Int, _ k: Int, middle: Range<Int>,
+                                    copies: Int = 1, copyStride: Int = 0, into target: UnsafeMutablePointer<Float>) {
+        for firstA in stride(from: 0, to: a, by: channelBlock) {
+            let width = min(channelBlock, a - firstA)
+            for bb in middle {
+                let from = source + (firstA * b + bb) * k
+                for kk in 0..<k {
+                    let row = target + (kk * b + bb) * a + firstA
+                    for j in 0..<width {
+                        var sum: Float = 0
+                        for copy in 0..<copies { sum += from[copy * copyStride + j * b * k + kk] }
+                        row[j] = sum
+                    }
+                }
             }
         }
-        return packed
     }
 
     private static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -250,18 +245,8 @@ enum ShiftedGemmConvolution {
             }
         }
         return Tensor(shape: weightShape) { out in
-            let pieces = plan.pieces, p = partials.base
-            Parallel.forEachChunk(o, costPerItem: c * area * pieces) { range in
-                for oc in range {
-                    for ic in 0..<c {
-                        let target = out + (oc * c + ic) * area
-                        for k in 0..<area {
-                            var sum: Float = 0
-                            for piece in 0..<pieces { sum += p[piece * weightCount + (k * c + ic) * o + oc] }
-                            target[k] = sum
-                        }
-                    }
-                }
+            Parallel.forEachChunk(c, costPerItem: o * area * plan.pieces) { channels in
+                reverseAxes(partials.base, area, c, o, middle: channels, copies: plan.pieces, copyStride: weightCount, into: out)
             }
             withExtendedLifetime(partials) {}
         }
@@ -272,18 +257,43 @@ enum ShiftedGemmConvolution {
     /// without `positions`).
     private static func toPositionMajor(_ images: UnsafePointer<Float>, samples: Range<Int>, channels: Int, plane: Int,
                                         positions map: [Int]? = nil, into target: UnsafeMutablePointer<Float>) {
-        let count = samples.count, step = count * channels
+        relayout(images: UnsafeMutablePointer(mutating: images), positionMajor: target, samples: samples, channels: channels,
+                 plane: plane, positions: map, toPositionMajor: true)
+    }
+
+    /// The inverse of `toPositionMajor`.
+    private static func fromPositionMajor(_ source: UnsafePointer<Float>, samples: Range<Int>, channels: Int, plane: Int,
+                                          positions map: [Int]? = nil, into images: UnsafeMutablePointer<Float>) {
+        relayout(images: images, positionMajor: UnsafeMutablePointer(mutating: source), samples: samples, channels: channels,
+                 plane: plane, positions: map, toPositionMajor: false)
+    }
+
+    /// Channels moved together by `relayout`: one 64-byte line of a position-major row.
+    private static let channelBlock = 16
+
+    /// Copies between images [N, channels, plane] and the position-major layout, in the
+    /// direction `toPositionMajor`. Channels go in blocks of `channelBlock`, so each position
+    /// reads or writes one contiguous line of the position-major row while the block's image
+    /// planes are walked in order (a channel at a time would touch a new line per element).
+    private static func relayout(images: UnsafeMutablePointer<Float>, positionMajor: UnsafeMutablePointer<Float>,
+                                 samples: Range<Int>, channels: Int, plane: Int, positions map: [Int]?,
+                                 toPositionMajor: Bool) {
+        let step = samples.count * channels
         let mapStorage = map ?? []
         mapStorage.withUnsafeBufferPointer { buffer in
             let positions = map == nil ? nil : buffer.baseAddress
             for (n, sample) in samples.enumerated() {
-                for c in 0..<channels {
-                    let source = images + (sample * channels + c) * plane
-                    let start = target + n * channels + c
-                    if let positions {
-                        for p in 0..<plane { start[positions[p] * step] = source[p] }
-                    } else {
-                        for p in 0..<plane { start[p * step] = source[p] }
+                for firstChannel in stride(from: 0, to: channels, by: channelBlock) {
+                    let width = min(channelBlock, channels - firstChannel)
+                    let planes = images + (sample * channels + firstChannel) * plane
+                    let rows = positionMajor + n * channels + firstChannel
+                    for p in 0..<plane {
+                        let row = rows + (positions?[p] ?? p) * step
+                        if toPositionMajor {
+                            for j in 0..<width { row[j] = planes[j * plane + p] }
+                        } else {
+                            for j in 0..<width { planes[j * plane + p] = row[j] }
+                        }
                     }
                 }
             }
