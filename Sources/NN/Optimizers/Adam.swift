@@ -31,14 +31,17 @@ public final class Adam: OptimizerState, Optimizer {
             let (result, newM, newV) = withExtendedLifetime((parameter, gradient, m, v)) {
                 let p = parameter.storage.base, g = gradient.storage.base, pm = m.storage.base, pv = v.storage.base
                 return UpdateKernel.outputs(parameter.shape) { out, outM, outV in
+                    let (p, g, pm, pv) = (UnsafePointer(p), UnsafePointer(g), UnsafePointer(pm), UnsafePointer(pv))
                     Parallel.forEachChunk(parameter.count, costPerItem: 8) { range in
-                        for i in range {
-                            let gradient = g[i] + l2 * p[i]
-                            let first = b1 * pm[i] + (1 - b1) * gradient
-                            let second = b2 * pv[i] + (1 - b2) * gradient * gradient
-                            outM[i] = first
-                            outV[i] = second
-                            out[i] = p[i] * shrink - stepSize * first / (second.squareRoot() / correction2Root + eps)
+                        forEachVector(in: range) { i, count in
+                            let parameter = p.loadVector(at: i, count: count)
+                            let gradient = g.loadVector(at: i, count: count) + l2 * parameter
+                            let first = b1 * pm.loadVector(at: i, count: count) + (1 - b1) * gradient
+                            let second = b2 * pv.loadVector(at: i, count: count) + (1 - b2) * gradient * gradient
+                            outM.storeVector(first, at: i, count: count)
+                            outV.storeVector(second, at: i, count: count)
+                            let update = stepSize * first / (second.squareRoot() / correction2Root + eps)
+                            out.storeVector(parameter * shrink - update, at: i, count: count)
                         }
                     }
                 }

@@ -9,20 +9,20 @@ public func clipByGlobalNorm(_ gradients: [String: Tensor], maxNorm: Float) -> (
     return (gradients.mapValues { $0 * scale }, norm)
 }
 
-/// The L2 norm of all gradients together: Float partial sums over blocks of 4,096 elements,
-/// added in Double.
+/// The L2 norm of all gradients together: Float partial sums (16 lanes) over blocks of 4,096
+/// elements, added in Double.
 public func globalNorm(_ gradients: [String: Tensor]) -> Float {
     var total = 0.0
     for gradient in gradients.values {
         withExtendedLifetime(gradient) {
-            let p = gradient.storage.base
-            var start = 0
-            while start < gradient.count {
-                let end = min(gradient.count, start + 4096)
-                var block: Float = 0
-                for i in start..<end { block += p[i] * p[i] }
-                total += Double(block)
-                start = end
+            let p = UnsafePointer(gradient.storage.base)
+            for start in stride(from: 0, to: gradient.count, by: 4096) {
+                var block = FloatVector(repeating: 0)
+                forEachVector(in: start..<min(gradient.count, start + 4096)) { i, count in
+                    let values = p.loadVector(at: i, count: count)
+                    block += values * values
+                }
+                total += Double(block.sum())
             }
         }
     }
