@@ -161,58 +161,48 @@ enum ShiftedGemmConvolution {
 
     /// y = conv(x, w).
     static func forward(_ x: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, outputSize: (Int, Int)) -> Tensor {
-        let plan = plan(input: x.shape, weight: w.shape, output: outputSize, geometry: geometry)
-        let (c, o) = (plan.channels, plan.outputChannels)
-        let packed = packWeight(w.storage.base, plan)
-        let positionMap = plan.inputPositions()
-        let inputCount = plan.largestPiece * c * plan.inputPlane, outputCount = plan.largestPiece * o * plan.outputPlane
-        return Tensor(shape: [plan.batch, o, outputSize.0, outputSize.1]) { y in
-            forEachPiece(plan, scratchCount: inputCount + outputCount) { _, samples, scratch in
-                let count = samples.count
-                let xs = scratch, ys = scratch + inputCount
-                toPositionMajor(x.storage.base, samples: samples, channels: c, plane: plan.inputPlane, positions: positionMap, into: xs)
-                ys.update(repeating: 0, count: count * o * plan.outputPlane)
-                for ki in 0..<plan.kernelHeight {
-                    for kj in 0..<plan.kernelWidth {
-                        let weight = packed.base + (ki * plan.kernelWidth + kj) * c * o
-                        plan.forEachRun(ki, kj) { outputStart, inputStart, positions in
-                            sgemm(transposeA: false, transposeB: false, m: positions * count, n: o, k: c,
-                                  a: xs + inputStart * count * c, lda: c, b: weight, ldb: o,
-                                  c: ys + outputStart * count * o, ldc: o)
-                        }
-                    }
-                }
-                fromPositionMajor(ys, samples: samples, channels: o, plane: plan.outputPlane, into: y)
-            }
-            withExtendedLifetime(packed) {}
-        }
+        map(x, w, plan: plan(input: x.shape, weight: w.shape, output: outputSize, geometry: geometry), transposed: false)
     }
 
     /// x = conv(., w)ᵀ(y) for an input of `inputSize`.
     static func transposed(_ y: Tensor, _ w: Tensor, geometry: ConvolutionGeometry, inputSize: (Int, Int)) -> Tensor {
         let plan = plan(input: [y.shape[0], w.shape[1], inputSize.0, inputSize.1], weight: w.shape,
                         output: (y.shape[2], y.shape[3]), geometry: geometry)
+        return map(y, w, plan: plan, transposed: true)
+    }
+
+    /// The convolution's map from its input side to its output side, or with `transposed` its
+    /// adjoint from the output side back: the same shifted GEMMs with the operands exchanged.
+    private static func map(_ source: Tensor, _ w: Tensor, plan: Plan, transposed: Bool) -> Tensor {
         let (c, o) = (plan.channels, plan.outputChannels)
         let packed = packWeight(w.storage.base, plan)
         let positionMap = plan.inputPositions()
         let inputCount = plan.largestPiece * c * plan.inputPlane, outputCount = plan.largestPiece * o * plan.outputPlane
-        return Tensor(shape: [plan.batch, c, inputSize.0, inputSize.1]) { x in
+        // The input side is C channels on input positions (the phase planes), the output side
+        // O channels on output positions.
+        let (sourceChannels, sourcePlane, sourceMap) = transposed ? (o, plan.outputPlane, nil) : (c, plan.inputPlane, positionMap)
+        let (targetChannels, targetPlane, targetMap) = transposed ? (c, plan.inputPlane, positionMap) : (o, plan.outputPlane, nil)
+        let targetShape = transposed ? [plan.batch, c, plan.height, plan.width] : [plan.batch, o, plan.outputHeight, plan.outputWidth]
+        return Tensor(shape: targetShape) { target in
             forEachPiece(plan, scratchCount: inputCount + outputCount) { _, samples, scratch in
                 let count = samples.count
-                let xs = scratch, ys = scratch + inputCount
-                toPositionMajor(y.storage.base, samples: samples, channels: o, plane: plan.outputPlane, into: ys)
-                xs.update(repeating: 0, count: count * c * plan.inputPlane)
+                let (inputSide, outputSide) = (scratch, scratch + inputCount)
+                let (from, to) = transposed ? (outputSide, inputSide) : (inputSide, outputSide)
+                toPositionMajor(source.storage.base, samples: samples, channels: sourceChannels, plane: sourcePlane,
+                                positions: sourceMap, into: from)
+                to.update(repeating: 0, count: count * targetChannels * targetPlane)
                 for ki in 0..<plan.kernelHeight {
                     for kj in 0..<plan.kernelWidth {
                         let weight = packed.base + (ki * plan.kernelWidth + kj) * c * o
                         plan.forEachRun(ki, kj) { outputStart, inputStart, positions in
-                            sgemm(transposeA: false, transposeB: true, m: positions * count, n: c, k: o,
-                                  a: ys + outputStart * count * o, lda: o, b: weight, ldb: o,
-                                  c: xs + inputStart * count * c, ldc: c)
+                            let (fromStart, toStart) = transposed ? (outputStart, inputStart) : (inputStart, outputStart)
+                            sgemm(transposeA: false, transposeB: transposed, m: positions * count, n: targetChannels, k: sourceChannels,
+                                  a: from + fromStart * count * sourceChannels, lda: sourceChannels, b: weight, ldb: o,
+                                  c: to + toStart * count * targetChannels, ldc: targetChannels)
                         }
                     }
                 }
-                fromPositionMajor(xs, samples: samples, channels: c, plane: plan.inputPlane, positions: positionMap, into: x)
+                fromPositionMajor(to, samples: samples, channels: targetChannels, plane: targetPlane, positions: targetMap, into: target)
             }
             withExtendedLifetime(packed) {}
         }
