@@ -37,6 +37,11 @@ final class ConvolutionAlgorithmTests: XCTestCase {
              geometry: ConvolutionGeometry(stride: (4, 3), padding: (0, 1), dilation: (1, 3))),
         Case(batch: 5, channels: 33, outputChannels: 34, height: 15, width: 14, kernel: (5, 5),
              geometry: ConvolutionGeometry(stride: (2, 2), padding: (2, 2))),
+        // A U-Net's innermost maps: most kernel offsets see only padding.
+        Case(batch: 2, channels: 34, outputChannels: 33, height: 2, width: 2, kernel: (4, 4),
+             geometry: ConvolutionGeometry(stride: (2, 2), padding: (1, 1))),
+        Case(batch: 3, channels: 33, outputChannels: 35, height: 1, width: 1, kernel: (4, 4),
+             geometry: ConvolutionGeometry(stride: (2, 2), padding: (1, 1))),
     ]
 
     func outputSize(_ c: Case) -> (Int, Int) {

@@ -78,6 +78,13 @@ enum ShiftedGemmConvolution {
             return positions
         }
 
+        /// Whether kernel offset (ki, kj) reads any input position for any output position.
+        func hasRuns(_ ki: Int, _ kj: Int) -> Bool {
+            var found = false
+            forEachRun(ki, kj) { _, _, _ in found = true }
+            return found
+        }
+
         /// Calls `body(outputStart, inputStart, positionCount)` for each run of positions of
         /// kernel offset (ki, kj) whose input lies inside the image, in positions of the
         /// position-major layouts.
@@ -112,26 +119,31 @@ enum ShiftedGemmConvolution {
                     geometry: geometry)
     }
 
-    /// The weight [O, C, kh, kw] as one [C, O] matrix per kernel offset.
-    private static func packWeight(_ w: UnsafePointer<Float>, _ plan: Plan) -> TensorStorage {
+    /// The weight [O, C, kh, kw] as one [C, O] matrix for each of `offsets` (kernel offsets
+    /// ki·kw + kj), in their order.
+    private static func packWeight(_ w: UnsafePointer<Float>, _ plan: Plan, offsets: [Int]) -> TensorStorage {
         let (o, c, area) = (plan.outputChannels, plan.channels, plan.kernelArea)
-        let packed = TensorStorage(uninitializedCount: area * c * o)
-        reverseAxes(w, o, c, area, middle: 0..<c, into: packed.base)
+        let packed = TensorStorage(uninitializedCount: offsets.count * c * o)
+        Parallel.forEachChunk(c, costPerItem: o * offsets.count) { channels in
+            reverseAxes(w, o, c, area, lasts: offsets, middle: channels, into: packed.base)
+        }
         return packed
     }
 
-    /// `target[k, b, a]` = the sum over `copies` of `source[a, b, k]`, for the `middle` range of b:
-    /// the first and last axes of [A, B, K] arrays swapped, with the copies (`copyStride` apart)
-    /// added. A runs in blocks of `channelBlock`, so writes are whole lines and every line read
-    /// is used K times while it is in cache.
-    private static func reverseAxes(_ source: UnsafePointer<Float>, _ a: Int, _ b: Int, _ k: Int, middle: Range<Int>,
-                                    copies: Int = 1, copyStride: Int = 0, into target: UnsafeMutablePointer<Float>) {
+    /// `target[i, b, a]` = the sum over `copies` of `source[a, b, lasts[i]]` (all of K without
+    /// `lasts`), for the `middle` range of b: the first and last axes of [A, B, K] arrays swapped,
+    /// with the copies (`copyStride` apart) added. A runs in blocks of `channelBlock`, so writes
+    /// are whole lines and every line read is used for all of `lasts` while it is in cache.
+    private static func reverseAxes(_ source: UnsafePointer<Float>, _ a: Int, _ b: Int, _ k: Int, lasts: [Int]? = nil,
+                                    middle: Range<Int>, copies: Int = 1, copyStride: Int = 0,
+                                    into target: UnsafeMutablePointer<Float>) {
+        let selected = lasts ?? Array(0..<k)
         for firstA in stride(from: 0, to: a, by: channelBlock) {
             let width = min(channelBlock, a - firstA)
             for bb in middle {
                 let from = source + (firstA * b + bb) * k
-                for kk in 0..<k {
-                    let row = target + (kk * b + bb) * a + firstA
+                for (index, kk) in selected.enumerated() {
+                    let row = target + (index * b + bb) * a + firstA
                     for j in 0..<width {
                         var sum: Float = 0
                         for copy in 0..<copies { sum += from[copy * copyStride + j * b * k + kk] }
@@ -175,7 +187,10 @@ enum ShiftedGemmConvolution {
     /// adjoint from the output side back: the same shifted GEMMs with the operands exchanged.
     private static func map(_ source: Tensor, _ w: Tensor, plan: Plan, transposed: Bool) -> Tensor {
         let (c, o) = (plan.channels, plan.outputChannels)
-        let packed = packWeight(w.storage.base, plan)
+        // Offsets whose every position falls outside the image (most of them on the smallest
+        // maps of a U-Net) are neither packed nor visited.
+        let offsets = (0..<plan.kernelArea).filter { plan.hasRuns($0 / plan.kernelWidth, $0 % plan.kernelWidth) }
+        let packed = packWeight(w.storage.base, plan, offsets: offsets)
         let positionMap = plan.inputPositions()
         let inputCount = plan.largestPiece * c * plan.inputPlane, outputCount = plan.largestPiece * o * plan.outputPlane
         // The input side is C channels on input positions (the phase planes), the output side
@@ -191,15 +206,13 @@ enum ShiftedGemmConvolution {
                 toPositionMajor(source.storage.base, samples: samples, channels: sourceChannels, plane: sourcePlane,
                                 positions: sourceMap, into: from)
                 to.update(repeating: 0, count: count * targetChannels * targetPlane)
-                for ki in 0..<plan.kernelHeight {
-                    for kj in 0..<plan.kernelWidth {
-                        let weight = packed.base + (ki * plan.kernelWidth + kj) * c * o
-                        plan.forEachRun(ki, kj) { outputStart, inputStart, positions in
-                            let (fromStart, toStart) = transposed ? (outputStart, inputStart) : (inputStart, outputStart)
-                            sgemm(transposeA: false, transposeB: transposed, m: positions * count, n: targetChannels, k: sourceChannels,
-                                  a: from + fromStart * count * sourceChannels, lda: sourceChannels, b: weight, ldb: o,
-                                  c: to + toStart * count * targetChannels, ldc: targetChannels)
-                        }
+                for (index, offset) in offsets.enumerated() {
+                    let weight = packed.base + index * c * o
+                    plan.forEachRun(offset / plan.kernelWidth, offset % plan.kernelWidth) { outputStart, inputStart, positions in
+                        let (fromStart, toStart) = transposed ? (outputStart, inputStart) : (inputStart, outputStart)
+                        sgemm(transposeA: false, transposeB: transposed, m: positions * count, n: targetChannels, k: sourceChannels,
+                              a: from + fromStart * count * sourceChannels, lda: sourceChannels, b: weight, ldb: o,
+                              c: to + toStart * count * targetChannels, ldc: targetChannels)
                     }
                 }
                 fromPositionMajor(to, samples: samples, channels: targetChannels, plane: targetPlane, positions: targetMap, into: target)
