@@ -11,6 +11,10 @@ struct TrainTextToImageCommand: ParsableCommand {
     @Option(name: .customLong("encoder-lr"), help: "Learning rate of the contrastive pretraining (default 1e-3).") var encoderLearningRate: Float?
     @Option(name: .customLong("generator-width"), help: "Channels of G's first convolution (default 128; 256 is dcgan's G).") var generatorWidth: Int?
     @Option(help: "Temperature of the contrastive loss (default 0.1).") var temperature: Float?
+    @Flag(name: .customLong("projection-term"), help: "D's logit plus the inner product of the embedded caption and D's features (projection discriminator, Miyato & Koyama 2018).")
+    var projectionTerm = false
+    @Option(name: .customLong("matching-weight"), help: "Weight of G's image-text matching loss through the frozen contrastive image encoder (AttnGAN's DAMSM; default 0: off).")
+    var matchingWeight: Float?
 
     func run() throws {
         try common.train(family: "text2image", defaultDataset: "fashion-captions") { configuration in
@@ -19,6 +23,8 @@ struct TrainTextToImageCommand: ParsableCommand {
             if let encoderLearningRate { configuration.options["encoder-lr"] = String(encoderLearningRate) }
             if let generatorWidth { configuration.options["generator-width"] = String(generatorWidth) }
             if let temperature { configuration.options["temperature"] = String(temperature) }
+            if projectionTerm { configuration.options["projection-term"] = "true" }
+            if let matchingWeight { configuration.options["matching-weight"] = String(matchingWeight) }
         }
     }
 }
