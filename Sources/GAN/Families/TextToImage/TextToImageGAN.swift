@@ -15,7 +15,9 @@ import TensorCore
 /// (GAN-INT), which D never saw. Networks `text_encoder`, `image_encoder`, `generator`,
 /// `discriminator`, each a PyTorch `state_dict`; `vocabulary.json` beside them.
 ///
-/// Options: `pretrain-steps` (default 1000), `generator-width` (channels of G's first convolution, default 128; 256 is `dcgan`'s), `encoder-lr` (default 1e-3), `temperature` of the
+/// Options (the defaults below are those of a run that does not record the option; new runs of
+/// `gankit train text2image` record 1500 pretraining steps, the projection term and matching
+/// weight 1): `pretrain-steps` (default 1000), `generator-width` (channels of G's first convolution, default 128; 256 is `dcgan`'s), `encoder-lr` (default 1e-3), `temperature` of the
 /// contrastive loss (default 0.1), `projection-term` (D's logit plus the inner product of the
 /// embedded caption and D's features, Miyato & Koyama 2018; default false), `matching-weight`
 /// (default 0: off; above 0, G's loss adds this weight times the contrastive loss of the
