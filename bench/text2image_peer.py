@@ -3,6 +3,7 @@ as GANKit's checkpoints) and the same GAN-CLS + GAN-INT step, for speed comparis
 checkpoint checks.
 
   python3 bench/text2image_peer.py --steps 30 --threads 2       # GAN-CLS step images/s as JSON (random data)
+                                   [--projection-term]         # D with the projection term
   python3 bench/text2image_peer.py --check runs/text2image      # load every checkpoint with strict=True,
                                                                 # draw "a dark ankle boot" into t2i_check.npy
 """
@@ -50,25 +51,32 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    def __init__(self, channels=1, text=128, projected=128):
+    def __init__(self, channels=1, text=128, projected=128, projection_term=False):
         super().__init__()
         self.features = nn.Sequential(nn.Conv2d(channels, 64, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
                                       nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3))
         self.projection = nn.Linear(text, projected)
         self.joint = nn.Sequential(nn.Conv2d(128 + projected, 128, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
+        # --projection-term (Miyato & Koyama 2018): plus <embed(t), flattened features>.
+        self.embed = nn.Linear(text, 128 * 7 * 7, bias=False) if projection_term else None
 
     def judge(self, maps, t):
         p = F.leaky_relu(self.projection(t), 0.2)[:, :, None, None].expand(-1, -1, maps.shape[2], maps.shape[3])
-        return self.joint(torch.cat([maps, p], 1))
+        logit = self.joint(torch.cat([maps, p], 1))
+        if self.embed is not None:
+            logit = logit + (self.embed(t) * maps.flatten(1)).sum(1, keepdim=True)
+        return logit
 
 
 def check(run):
     import re
     words = json.load(open(f"{run}/checkpoints/vocabulary.json"))["words"]
     config = json.load(open(f"{run}/config.json"))
-    width = int(config.get("options", {}).get("generator-width", 128))
+    options = config.get("options", {})
+    width = int(options.get("generator-width", 128))
+    projection_term = options.get("projection-term", "false") == "true"
     networks = {"text_encoder": TextEncoder(len(words)), "image_encoder": ImageEncoder(), "generator": Generator(width=width),
-                "discriminator": Discriminator()}
+                "discriminator": Discriminator(projection_term=projection_term)}
     for name, module in networks.items():
         module.load_state_dict(load_file(f"{run}/checkpoints/{name}.safetensors"), strict=True)
         module.eval()
@@ -83,10 +91,10 @@ def check(run):
     print("wrote t2i_check.npy", tuple(x.shape), "(view with: gankit eval --samples t2i_check.npy)")
 
 
-def bench(steps, threads, batch=64):
+def bench(steps, threads, batch=64, projection_term=False):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    G, D = Generator(), Discriminator()
+    G, D = Generator(), Discriminator(projection_term=projection_term)
     optG = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
     real = torch.rand(batch, 1, 28, 28) * 2 - 1
@@ -114,5 +122,6 @@ if __name__ == "__main__":
     parser.add_argument("--check")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--projection-term", action="store_true")
     arguments = parser.parse_args()
-    check(arguments.check) if arguments.check else bench(arguments.steps, arguments.threads)
+    check(arguments.check) if arguments.check else bench(arguments.steps, arguments.threads, projection_term=arguments.projection_term)

@@ -20,12 +20,34 @@ final class TextToImageCommandLineTests: GankitTestCase {
         }
     }
 
+    func options(of run: String) throws -> [String: String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(scratch!)/\(run)/config.json"))
+        return try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["options"] as? [String: String])
+    }
+
+    func testTurnedOffSettingsAreKeptOnResumeAndChangingThemIsRefused() throws {
+        try makeCaptionFolder("captioned")
+        let common = ["train", "text2image", "--dataset", "captioned", "--pretrain-steps", "1", "--batch", "4", "--generator-width", "8", "--out", "plain"]
+        let (status, output) = try gankit(common + ["--steps", "2", "--no-projection-term", "--matching-weight", "0"])
+        XCTAssertEqual(status, 0, output)
+        let saved = try options(of: "plain")
+        XCTAssertEqual(saved["projection-term"], "false")
+        XCTAssertEqual(saved["matching-weight"], "0.0")
+        let (resumed, resumedOutput) = try gankit(["train", "text2image", "--dataset", "captioned", "--out", "plain", "--resume", "--steps", "3"])
+        XCTAssertEqual(resumed, 0, resumedOutput)
+        XCTAssertEqual(try options(of: "plain"), saved)
+        try assertFails(["train", "text2image", "--dataset", "captioned", "--out", "plain", "--resume", "--steps", "4", "--projection-term"],
+                        saying: ["trained with other settings"])
+    }
+
     func testTrainGenerateAndCaptionErrors() throws {
         try makeCaptionFolder("captioned")
         let (status, output) = try gankit(["train", "text2image", "--dataset", "captioned", "--steps", "3", "--pretrain-steps", "1",
                                            "--batch", "4", "--generator-width", "8", "--out", "t2i"])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: scratch + "/t2i/checkpoints/vocabulary.json"))
+        // A new run records the measured defaults: projection term and matching loss on.
+        XCTAssertEqual(try options(of: "t2i"), ["pretrain-steps": "1", "generator-width": "8", "projection-term": "true", "matching-weight": "1.0"])
 
         let (generated, generatedOutput) = try gankit(["generate", "--run", "t2i", "--text", "a dark picture", "--count", "3",
                                                        "--out", "dark.npy", "--grid", "dark.png"])

@@ -84,6 +84,57 @@ final class TextToImageTests: XCTestCase {
         XCTAssertEqual(ImageEncoder(channels: 1, generator: &rng).encode(images).shape, [2, 128])
     }
 
+    func testProjectionTermAddsTheInnerProductOfEmbeddedCaptionAndFeatures() throws {
+        var rng = RandomGenerator(seed: 3), same = RandomGenerator(seed: 3)
+        let projected = MatchingDiscriminator(channels: 1, textSize: 6, projectionTerm: true, seed: 0, generator: &rng)
+        let plain = MatchingDiscriminator(channels: 1, textSize: 6, seed: 0, generator: &same)
+        XCTAssertEqual(Set(projected.state().map(\.name)).subtracting(plain.state().map(\.name)), ["embed.weight"])
+        XCTAssertEqual(projected.embed?.parameter("weight").shape, [128 * 7 * 7, 6])
+        var data = RandomGenerator(seed: 4)
+        let map = Tensor.randn([2, 128, 7, 7], generator: &data), text = Tensor.randn([2, 6], generator: &data)
+        let difference = (projected.judge(map, text: text) - plain.judge(map, text: text)).scalars
+        let (weight, features, caption) = (projected.embed!.parameter("weight").scalars, map.scalars, text.scalars)
+        for row in 0..<2 {
+            var expected: Float = 0
+            for feature in 0..<(128 * 49) {
+                var embedded: Float = 0
+                for k in 0..<6 { embedded += weight[feature * 6 + k] * caption[row * 6 + k] }
+                expected += embedded * features[row * 128 * 49 + feature]
+            }
+            XCTAssertEqual(difference[row], expected, accuracy: 1e-3 * max(1, abs(expected)))
+        }
+        XCTAssertNotEqual(difference[0], 0)
+    }
+
+    func testResumingWithProjectionTermAndMatchingLossIsExact() throws {
+        let folder = temporaryPath("captions")
+        try Self.captionFolder(at: folder)
+        func configured(_ steps: Int) -> TrainingConfiguration {
+            var configuration = configuration(folder: folder, steps: steps)
+            configuration.options["projection-term"] = "true"
+            configuration.options["matching-weight"] = "2"
+            return configuration
+        }
+        let straight = try Trainer(configuration: configured(4), run: RunDirectory(temporaryPath("run")), resume: false)
+        try straight.train()
+        let run = RunDirectory(temporaryPath("run"))
+        try Trainer(configuration: configured(3), run: run, resume: false).train()
+        let resumed = try Trainer(configuration: configured(4), run: run, resume: true)
+        try resumed.train()
+        let (a, b) = (straight.model.networks, resumed.model.networks)
+        for (left, right) in zip(a, b) {
+            for ((name, value), (_, other)) in zip(left.module.state(), right.module.state()) {
+                XCTAssertEqual(value.scalars, other.scalars, "\(left.name).\(name)")
+            }
+        }
+        let log = try String(contentsOfFile: run.metricsPath, encoding: .utf8)
+        XCTAssertTrue(log.contains("\"matchingLoss\""), log)
+        XCTAssertThrowsError(try TextToImageGAN(configuration: {
+            var bad = configured(1); bad.options["projection-term"] = "yes"; bad.sampleShape = [1, 28, 28]; return bad }())) { error in
+            XCTAssertTrue("\(error)".contains("--projection-term"), "\(error)")
+        }
+    }
+
     func testResumingAcrossThePhaseChangeGivesTheSameWeights() throws {
         let folder = temporaryPath("captions")
         try Self.captionFolder(at: folder)

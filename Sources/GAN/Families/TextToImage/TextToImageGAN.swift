@@ -15,8 +15,14 @@ import TensorCore
 /// (GAN-INT), which D never saw. Networks `text_encoder`, `image_encoder`, `generator`,
 /// `discriminator`, each a PyTorch `state_dict`; `vocabulary.json` beside them.
 ///
-/// Options: `pretrain-steps` (default 1000), `generator-width` (channels of G's first convolution, default 128; 256 is `dcgan`'s), `encoder-lr` (default 1e-3), `temperature` of the
-/// contrastive loss (default 0.1). The batch labels are image indices (see `CaptionedImages`).
+/// Options (the defaults below are those of a run that does not record the option; new runs of
+/// `gankit train text2image` record 1500 pretraining steps, the projection term and matching
+/// weight 1): `pretrain-steps` (default 1000), `generator-width` (channels of G's first convolution, default 128; 256 is `dcgan`'s), `encoder-lr` (default 1e-3), `temperature` of the
+/// contrastive loss (default 0.1), `projection-term` (D's logit plus the inner product of the
+/// embedded caption and D's features, Miyato & Koyama 2018; default false), `matching-weight`
+/// (default 0: off; above 0, G's loss adds this weight times the contrastive loss of the
+/// frozen image encoder's embeddings of its right-caption fakes against their captions, as
+/// AttnGAN's DAMSM loss, Xu et al. 2018). The batch labels are image indices (see `CaptionedImages`).
 public final class TextToImageGAN: GANFamily {
     public static let descriptor = FamilyDescriptor(
         name: "text2image",
@@ -33,6 +39,10 @@ public final class TextToImageGAN: GANFamily {
     let optimizerEncoders: Adam, optimizerG: Adam, optimizerD: Adam
     public let pretrainSteps: Int
     public let temperature: Float
+    /// Whether D adds the projection term (option `projection-term`, default false).
+    public let projectionTerm: Bool
+    /// Weight of G's image-text matching loss (option `matching-weight`, default 0: off).
+    public let matchingWeight: Float
     public let latentSize: Int
     /// Captions and noise of the preview grid (one row per caption).
     public let previewCaptions: [String]
@@ -64,6 +74,11 @@ public final class TextToImageGAN: GANFamily {
         guard width >= 4, width % 4 == 0, configuration.options["generator-width"].map({ Int($0) != nil }) ?? true else {
             throw TrainingError.invalidConfiguration("--generator-width must be a multiple of 4, such as 128 or 256 (dcgan's), not \(configuration.options["generator-width"] ?? "")")
         }
+        guard configuration.options["projection-term"].map({ Bool($0) != nil }) ?? true else {
+            throw TrainingError.invalidConfiguration("--projection-term must be true or false, not \(configuration.options["projection-term"] ?? "")")
+        }
+        projectionTerm = configuration.option("projection-term", default: false)
+        matchingWeight = try option("matching-weight", 0) { $0 >= 0 && $0.isFinite }
         let encoderRate = try option("encoder-lr", 1e-3) { $0 > 0 && $0.isFinite }
         temperature = try option("temperature", 0.1) { $0 > 0 && $0.isFinite }
         self.configuration = configuration
@@ -74,7 +89,8 @@ public final class TextToImageGAN: GANFamily {
         imageEncoder = ImageEncoder(channels: sampleShape[0], outputSize: textEncoder.outputSize, generator: &rng)
         generator = TextConditionedGenerator(latentSize: latentSize, textSize: textEncoder.outputSize, width: width,
                                              sampleShape: sampleShape, generator: &rng)
-        discriminator = MatchingDiscriminator(channels: sampleShape[0], textSize: textEncoder.outputSize, seed: configuration.seed, generator: &rng)
+        discriminator = MatchingDiscriminator(channels: sampleShape[0], textSize: textEncoder.outputSize, projectionTerm: projectionTerm,
+                                              seed: configuration.seed, generator: &rng)
         generator.initializeWeights(.normal(standardDeviation: 0.02), generator: &rng)
         discriminator.initializeWeights(.normal(standardDeviation: 0.02), generator: &rng)
         let pair = Module()
@@ -172,14 +188,20 @@ public final class TextToImageGAN: GANFamily {
         }
         optimizerD.update(D, gradients: gradientsD)
         // (2) G: fool the updated D with right and interpolated captions.
+        var matching: Float?
         let (lossG, fakeGradient) = valueAndGrad { (x: Tensor) in
-            MatchingAwareLoss.generator(self.configuration.loss, fake: D.score(x, text: conditions))
+            let adversarial = MatchingAwareLoss.generator(self.configuration.loss, fake: D.score(x, text: conditions))
+            guard self.matchingWeight > 0 else { return adversarial }
+            let match = MatchingAwareLoss.contrastive(images: self.imageEncoder.encode(x.slice(axis: 0, 0..<count)), texts: text,
+                                                      temperature: self.temperature)
+            matching = match.detached().scalar
+            return adversarial + match * self.matchingWeight
         }(fakes)
         let gradientsG = pullbackG(fakeGradient)
         let normG = globalNorm(gradientsG)
         if lossG.scalar.isFinite && normG.isFinite { optimizerG.update(G, gradients: gradientsG) }
         return [("lossD", lossD.scalar), ("lossG", lossG.scalar), ("realScore", meanScore(0)), ("wrongScore", meanScore(1)),
-                ("fakeScore", meanScore(2)), ("gradientNormD", normD), ("gradientNormG", normG)]
+                ("fakeScore", meanScore(2)), ("gradientNormD", normD), ("gradientNormG", normG)] + (matching.map { [("matchingLoss", $0)] } ?? [])
     }
 
     public func previewPicture() -> PNGImage {

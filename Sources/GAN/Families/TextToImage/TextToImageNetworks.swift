@@ -101,12 +101,17 @@ public final class TextConditionedGenerator: Module {
 /// Dropout) to a 128x7x7 map; the caption embedding through `projection` (Linear, LeakyReLU)
 /// replicated over the 7x7 positions and concatenated as 128 more channels; then `joint`
 /// (1x1 conv to 128, LeakyReLU, Flatten, Linear to one logit) judges image and text together.
+/// With `projectionTerm` (Miyato & Koyama 2018, projection discriminator) the logit also gets
+/// the inner product of `embed(φ(t))` (Linear without bias to 128·7·7) and the flattened map.
 public final class MatchingDiscriminator: Module {
     public let features: Sequential
     public let projection: Linear
     public let joint: Sequential
+    /// The projection term's caption embedding, when on.
+    public let embed: Linear?
 
-    public init(channels: Int, textSize: Int, projectedSize: Int = 128, seed: UInt64, generator rng: inout RandomGenerator) {
+    public init(channels: Int, textSize: Int, projectedSize: Int = 128, projectionTerm: Bool = false, seed: UInt64,
+                generator rng: inout RandomGenerator) {
         features = Sequential {
             Conv2d(channels, 64, kernelSize: 5, stride: 2, padding: 2, generator: &rng)
             LeakyReLU(0.2)
@@ -122,10 +127,12 @@ public final class MatchingDiscriminator: Module {
             Flatten()
             Linear(128 * 7 * 7, 1, generator: &rng)
         }
+        embed = projectionTerm ? Linear(textSize, 128 * 7 * 7, bias: false, generator: &rng) : nil
         super.init()
         registerChild("features", features)
         registerChild("projection", projection)
         registerChild("joint", joint)
+        if let embed { registerChild("embed", embed) }
     }
 
     /// One logit per (image, caption embedding) pair: high when the image is real and matches.
@@ -135,6 +142,8 @@ public final class MatchingDiscriminator: Module {
     public func judge(_ map: Tensor, text: Tensor) -> Tensor {
         let (count, size) = (text.shape[0], projection.outputFeatures)
         let replicated = projection(text).leakyRelu(0.2).reshape([count, size, 1, 1]).broadcast(to: [count, size, map.shape[2], map.shape[3]])
-        return joint(Tensor.concat([map, replicated], axis: 1))
+        let logit = joint(Tensor.concat([map, replicated], axis: 1))
+        guard let embed else { return logit }
+        return logit + (embed(text) * map.reshape([count, map.shape[1] * map.shape[2] * map.shape[3]])).sum(axes: [1], keepDims: true)
     }
 }
