@@ -15,6 +15,9 @@ struct CommonTrainingOptions: ParsableArguments {
     @Option(name: .customLong("image-size"), help: "Resize images to this square size before training (default: their own size).")
     var imageSize: Int?
     @Option(help: "Run folder (default runs/FAMILY-DATASET).") var out: String?
+    @Option(name: .customLong("decay-from"),
+            help: "Every learning rate stays constant for this many steps, then decays linearly towards 0 at the last step (default: no decay; cyclegan: half the run; vanilla on ring8/grid25: see README).")
+    var decayFrom: Int?
     @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
     @Option(name: .customLong("monitor-every"),
             help: "Measure mode collapse and the game's health every N steps (default \(TrainingMonitor.defaultInterval); 0: off).")
@@ -127,6 +130,7 @@ struct CommonTrainingOptions: ParsableArguments {
         if let seed { configuration.seed = seed }
         if let imageSize { configuration.imageSize = imageSize }
         if let dataset, dataset != configuration.dataset { configuration.dataset = dataset }
+        if let decayFrom { configuration.options["decay-from"] = String(decayFrom) }
     }
 }
 
