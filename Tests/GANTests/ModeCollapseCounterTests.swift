@@ -173,8 +173,26 @@ final class ModeCollapseCounterTests: XCTestCase {
         var expected = ModeCollapseCounters.twoDimensionalDefault
         expected.pack = 2
         XCTAssertEqual(try ModeCollapseCounters(configuration: fresh, sampleShape: [2], conditional: false), expected)
+        XCTAssertEqual(fresh.steps, TrainingConfiguration.twoDimensionalSteps)
+        XCTAssertNil(fresh.options["decay-from"], "the decay is placed once the run's length is known")
+        fresh.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(fresh.options["decay-from"], String(TrainingConfiguration.twoDimensionalSteps / 2), "decay over the second half")
+        var shorter = TrainingConfiguration(family: "vanilla", dataset: "ring8")
+        shorter.applyTwoDimensionalDefaults()
+        shorter.steps = 301
+        shorter.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(shorter.options["decay-from"], "150", "half of the --steps given")
+        shorter.steps = nil
+        shorter.epochs = 2
+        shorter.options["decay-from"] = nil
+        shorter.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(shorter.options["decay-from"], String(50_000 / 256), "half of 2 epochs of 195 batches")
+        shorter.options["decay-from"] = "7"
+        shorter.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(shorter.options["decay-from"], "7", "a --decay-from given stays")
         var images = TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist")
         images.applyTwoDimensionalDefaults()
+        images.applyTwoDimensionalDecayDefault()
         XCTAssertEqual(images, TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist"), "only 2-D mixtures")
     }
 
