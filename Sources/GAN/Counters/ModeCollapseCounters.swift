@@ -171,7 +171,7 @@ extension TrainingConfiguration {
     }
 
     /// The length of a 2-D run by default.
-    public static let twoDimensionalSteps = 15_000
+    public static let twoDimensionalSteps = 10_000
 
     /// For a new `vanilla` run on a 2-D mixture without `--decay-from`, after the flags: records
     /// `decay-from` as half the run, so every rate decays linearly to 0 over its second half.
