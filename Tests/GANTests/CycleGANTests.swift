@@ -104,17 +104,19 @@ final class CycleGANTests: XCTestCase {
         XCTAssertEqual(Set(b.map { $0.description }).count, 5, "each B image once")
         // The test split falls back to training images without testA/testB.
         XCTAssertTrue(try CycleGANData.testImages(configuration, channels: 3).usedTraining)
-        // The schedule: constant for the first half, then linear towards 0.
-        configuration.sampleShape = [6, 8, 8]
+        // The trainer's schedule for cyclegan: constant for the first half, then linear towards 0.
         configuration.options = ["ngf": "2", "ndf": "2", "blocks": "1"]
-        let model = try CycleGAN(configuration: configuration)
-        func factor(_ step: Int) -> Float { model.learningRateFactor(StepContext(step: step, totalSteps: 100, stepsPerEpoch: 10)) }
+        XCTAssertTrue(CycleGAN.descriptor.decaysLearningRateByDefault)
+        func factor(_ step: Int) -> Float {
+            configuration.learningRateSchedule(totalSteps: 100, decaysByDefault: true).learningRate(at: step - 1, base: 1)
+        }
         XCTAssertEqual(factor(1), 1)
         XCTAssertEqual(factor(50), 1)
         XCTAssertEqual(factor(51), 1 - 1 / 51, accuracy: 1e-6)
         XCTAssertEqual(factor(100), 1 / 51, accuracy: 1e-6)
         configuration.options["decay-from"] = "80"
-        XCTAssertEqual(try CycleGAN(configuration: configuration).learningRateFactor(StepContext(step: 70, totalSteps: 100, stepsPerEpoch: 10)), 1)
+        XCTAssertEqual(factor(70), 1)
+        XCTAssertEqual(factor(81), 1 - 1 / 21, accuracy: 1e-6)
     }
 
     func configuration(steps: Int, options: [String: String] = [:]) -> TrainingConfiguration {
@@ -195,7 +197,10 @@ final class CycleGANTests: XCTestCase {
         settings.options["domains"] = "0,6"
         XCTAssertEqual(try CycleGANData.classDomains(settings)?.a, 0)
         settings.sampleShape = [2, 28, 28]
-        for (flag, value) in [("lambda-cycle", "-1"), ("pool-size", "many"), ("decay-from", "-3"), ("flip", "sometimes"), ("blocks", "99")] {
+        var badDecay = settings
+        badDecay.options["decay-from"] = "-3"
+        XCTAssertThrowsError(try badDecay.validate()) { XCTAssertTrue("\($0)".contains("--decay-from"), "\($0)") }
+        for (flag, value) in [("lambda-cycle", "-1"), ("pool-size", "many"), ("flip", "sometimes"), ("blocks", "99")] {
             var bad = settings
             bad.options[flag] = value
             XCTAssertThrowsError(try CycleGAN(configuration: bad)) { XCTAssertTrue("\($0)".contains("--\(flag)"), "\($0)") }

@@ -133,6 +133,32 @@ final class ModeCollapseCounterTests: XCTestCase {
         XCTAssertTrue(result.lossD.isFinite && result.lossG.isFinite)
     }
 
+    func testVanillaHiddenWidthsBuildThoseLayers() throws {
+        func shapes(_ network: Module) -> [String: [Int]] { Dictionary(uniqueKeysWithValues: network.state().map { ($0.name, $0.value.shape) }) }
+        // Without the options: the reference 2-D MLPs, keys and shapes as before.
+        let reference = try XCTUnwrap(UnconditionalFamilies.vanilla.make(configuration(options: [:])) as? AdversarialGAN)
+        let G = try XCTUnwrap(reference.generator as? Sequential), D = try XCTUnwrap(reference.discriminator as? Sequential)
+        XCTAssertEqual(shapes(G)["0.weight"], [128, 4])
+        XCTAssertEqual(shapes(G)["3.running_mean"], [256])
+        XCTAssertEqual(shapes(G)["8.weight"], [2, 256])
+        XCTAssertEqual(shapes(D)["5.weight"], [1, 128])
+        let wide = try XCTUnwrap(UnconditionalFamilies.vanilla.make(configuration(options: ["g-hidden": "40,40,40", "d-hidden": "20, 20", "pack": "2"]))
+                                 as? AdversarialGAN)
+        let wideG = try XCTUnwrap(wide.generator as? Sequential), wideD = try XCTUnwrap(wide.discriminator as? Sequential)
+        XCTAssertEqual(shapes(wideG)["0.weight"], [40, 4])
+        XCTAssertEqual(shapes(wideG)["6.weight"], [40], "BatchNorm after the second and third layers")
+        XCTAssertEqual(shapes(wideG)["8.weight"], [2, 40])
+        XCTAssertEqual(shapes(wideD)["1.weight"], [20, 4], "two packed points in")
+        XCTAssertEqual(shapes(wideD)["5.weight"], [1, 20])
+        var rng = RandomGenerator(seed: 3)
+        XCTAssertEqual(wide.samples(latent: Tensor.randn([5, 4], generator: &rng), labels: nil, useAverage: false).shape, [5, 2])
+        for bad in ["", "40,,40", "0", "wide", String(repeating: "4,", count: 16) + "4"] {
+            XCTAssertThrowsError(try UnconditionalFamilies.vanilla.make(configuration(options: ["d-hidden": bad]))) {
+                XCTAssertTrue("\($0)".contains("--d-hidden") && "\($0)".contains("not \(bad)"), "\($0)")
+            }
+        }
+    }
+
     func testNewTwoDimensionalRunsStartFromTheMeasuredDefaults() throws {
         XCTAssertEqual(try ModeCollapseCounters(configuration: configuration(options: [:]), sampleShape: [2], conditional: false), .none)
         var fresh = TrainingConfiguration(family: "vanilla", dataset: "grid25")
@@ -147,8 +173,26 @@ final class ModeCollapseCounterTests: XCTestCase {
         var expected = ModeCollapseCounters.twoDimensionalDefault
         expected.pack = 2
         XCTAssertEqual(try ModeCollapseCounters(configuration: fresh, sampleShape: [2], conditional: false), expected)
+        XCTAssertEqual(fresh.steps, TrainingConfiguration.twoDimensionalSteps)
+        XCTAssertNil(fresh.options["decay-from"], "the decay is placed once the run's length is known")
+        fresh.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(fresh.options["decay-from"], String(TrainingConfiguration.twoDimensionalSteps / 2), "decay over the second half")
+        var shorter = TrainingConfiguration(family: "vanilla", dataset: "ring8")
+        shorter.applyTwoDimensionalDefaults()
+        shorter.steps = 301
+        shorter.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(shorter.options["decay-from"], "150", "half of the --steps given")
+        shorter.steps = nil
+        shorter.epochs = 2
+        shorter.options["decay-from"] = nil
+        shorter.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(shorter.options["decay-from"], String(50_000 / 256), "half of 2 epochs of 195 batches")
+        shorter.options["decay-from"] = "7"
+        shorter.applyTwoDimensionalDecayDefault()
+        XCTAssertEqual(shorter.options["decay-from"], "7", "a --decay-from given stays")
         var images = TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist")
         images.applyTwoDimensionalDefaults()
+        images.applyTwoDimensionalDecayDefault()
         XCTAssertEqual(images, TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist"), "only 2-D mixtures")
     }
 

@@ -103,6 +103,41 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(steps, Array(1...20), "each step logged once")
     }
 
+    func testDecayFromLowersEveryRateLinearlyAndResumesExactly() throws {
+        var decaying = smallConfiguration(epochs: 2)
+        decaying.options["decay-from"] = "12"
+        let straight = try Trainer(configuration: decaying, run: newRun(), resume: false)
+        XCTAssertEqual(straight.learningRateSchedule, .linearDecay(start: 12, end: 20))
+        try straight.train()
+        // After the last of 20 steps each optimizer is at 1/9 of its rate (steps 13...20 decay).
+        let model = try gan(straight)
+        XCTAssertEqual(model.optimizerG.learningRate, decaying.learningRateG / 9, accuracy: 1e-10)
+        XCTAssertEqual(model.optimizerD.learningRate, decaying.learningRateD / 9, accuracy: 1e-10)
+        let constant = try Trainer(configuration: smallConfiguration(epochs: 2), run: newRun(), resume: false)
+        XCTAssertEqual(constant.learningRateSchedule, .constant, "no decay unless asked (vanilla)")
+        try constant.train()
+        XCTAssertEqual(try gan(constant).optimizerG.learningRate, decaying.learningRateG)
+        XCTAssertNotEqual(weights(constant), weights(straight), "the decay changes the updates")
+        // Interrupted inside the decay and resumed: the same rates, the same weights.
+        let run = newRun()
+        var calls = 0
+        let outcome = try Trainer(configuration: decaying, run: run, resume: false).train(shouldStop: { calls += 1; return calls > 15 })
+        XCTAssertEqual(outcome, .interrupted(step: 15))
+        let resumed = try Trainer(configuration: decaying, run: run, resume: true)
+        try resumed.train()
+        XCTAssertEqual(weights(resumed), weights(straight), "interrupt inside the decay + resume must equal one run")
+        // A resumed run keeps its decay unless the flag is repeated: another value is refused.
+        var other = decaying
+        other.options["decay-from"] = "5"
+        XCTAssertThrowsError(try Trainer(configuration: other, run: run, resume: true)) {
+            XCTAssertTrue("\($0)".contains("other settings"), "\($0)")
+        }
+        other.options["decay-from"] = "soon"
+        XCTAssertThrowsError(try Trainer(configuration: other, run: newRun(), resume: false)) {
+            XCTAssertTrue("\($0)".contains("--decay-from") && "\($0)".contains("not soon"), "\($0)")
+        }
+    }
+
     func testMovingAverageGeneratorResumesAndSamples() throws {
         var configuration = smallConfiguration(epochs: 2)
         configuration.emaDecay = 0.9

@@ -56,6 +56,11 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(LearningRateSchedule.cosine(period: 100, minimum: 0.1).learningRate(at: 100, base: 2), 0.1, accuracy: 1e-6)
         XCTAssertEqual(LearningRateSchedule.linearWarmup(steps: 4, startFactor: 0.2).learningRate(at: 2, base: 1), 0.6, accuracy: 1e-6)
         XCTAssertEqual(LearningRateSchedule.linearWarmup(steps: 4, startFactor: 0.2).learningRate(at: 9, base: 1), 1)
+        let decay = LearningRateSchedule.linearDecay(start: 6, end: 10)
+        XCTAssertEqual(decay.learningRate(at: 5, base: 2), 2)
+        XCTAssertEqual(decay.learningRate(at: 6, base: 2), 1.6, accuracy: 1e-6)
+        XCTAssertEqual(decay.learningRate(at: 9, base: 2), 0.4, accuracy: 1e-6)
+        XCTAssertEqual(LearningRateSchedule.linearDecay(start: 10, end: 10).learningRate(at: 12, base: 2), 2)
 
         let (clipped, norm) = clipByGlobalNorm(["a": Tensor([3, 0]), "b": Tensor([4])], maxNorm: 1)
         XCTAssertEqual(norm, 5, accuracy: 1e-5)

@@ -42,7 +42,7 @@ public struct ModeCollapseCounters: Sendable, Equatable {
 
     /// The counters a new `vanilla` run on 2-D data (`ring8`, `grid25`) starts from: the set
     /// measured best over 10 seeds (README, "Countering mode collapse").
-    public static let twoDimensionalDefault = ModeCollapseCounters(pack: 4, minibatchStandardDeviation: false)
+    public static let twoDimensionalDefault = ModeCollapseCounters(pack: 2, minibatchStandardDeviation: false)
 
     /// The option names (flag names without dashes).
     public static let optionNames = ["pack", "minibatch-std", "spectral-norm", "diffaugment", "instance-noise", "unroll"]
@@ -157,15 +157,27 @@ extension TrainingConfiguration {
     /// The settings measured best on the 2-D mixtures over 10 seeds (README, "Countering mode
     /// collapse"), the starting point of a new `vanilla` run on one; flags given override them:
     /// latent size 8, batch 256, two time scales (TTUR: learning rate 1e-4 for G, 4e-4 for D),
-    /// 2,500 steps, and the counters of `ModeCollapseCounters.twoDimensionalDefault` (PacGAN4),
-    /// recorded in the options.
+    /// `twoDimensionalSteps` steps, and the counters of `ModeCollapseCounters.twoDimensionalDefault`
+    /// (PacGAN2), recorded in the options. `applyTwoDimensionalDecayDefault` adds the rate decay
+    /// once the run's length is known.
     public mutating func applyTwoDimensionalDefaults() {
         guard isTwoDimensionalMixtureRun else { return }
         latentSize = 8
         batchSize = 256
         learningRateG = 1e-4
         learningRateD = 4e-4
-        steps = 2_500
+        steps = Self.twoDimensionalSteps
         options.merge(ModeCollapseCounters.twoDimensionalDefault.options) { current, _ in current }
+    }
+
+    /// The length of a 2-D run by default.
+    public static let twoDimensionalSteps = 10_000
+
+    /// For a new `vanilla` run on a 2-D mixture without `--decay-from`, after the flags: records
+    /// `decay-from` as half the run, so every rate decays linearly to 0 over its second half.
+    public mutating func applyTwoDimensionalDecayDefault() {
+        guard isTwoDimensionalMixtureRun, options["decay-from"] == nil else { return }
+        let totalSteps = steps ?? epochs * max(mixtureSampleCount / max(batchSize, 1), 1)
+        options["decay-from"] = String(totalSteps / 2)
     }
 }

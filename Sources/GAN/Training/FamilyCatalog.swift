@@ -15,15 +15,19 @@ public struct FamilyDescriptor: Sendable {
     /// The smallest `--batch` the family trains with: 2 where BatchNorm needs two samples, 1 for
     /// families without it (CycleGAN, instance norm, batch 1 as its paper).
     public let minimumBatchSize: Int
+    /// Whether the learning rates decay from half the run when `--decay-from` is not given
+    /// (CycleGAN, as its paper); otherwise they stay constant unless it is.
+    public let decaysLearningRateByDefault: Bool
 
     public init(name: String, summary: String,
                 openData: @escaping @Sendable (TrainingConfiguration) throws -> TrainingSet = TrainingData.open,
-                minimumBatchSize: Int = 2,
+                minimumBatchSize: Int = 2, decaysLearningRateByDefault: Bool = false,
                 make: @escaping @Sendable (TrainingConfiguration) throws -> any GANFamily) {
         self.name = name
         self.summary = summary
         self.openData = openData
         self.minimumBatchSize = minimumBatchSize
+        self.decaysLearningRateByDefault = decaysLearningRateByDefault
         self.make = make
     }
 }

@@ -38,6 +38,11 @@ public final class Trainer {
     public var monitor: TrainingMonitor?
     /// The data-parallel group this process trains in (under `mpirun`), or nil.
     public let parallel: DataParallel?
+    /// Each optimizer of the family with the learning rate it was built with, which
+    /// `learningRateSchedule` scales before every step.
+    let baseLearningRates: [(optimizer: any Optimizer, rate: Float)]
+    /// Whether the family decays its learning rates from half the run without `--decay-from`.
+    let decaysLearningRateByDefault: Bool
 
     /// Prepares a run in `run`. Without `resume` the folder must not hold a run yet; with it,
     /// the run continues from its last checkpoint (the configuration must be the saved one,
@@ -82,6 +87,8 @@ public final class Trainer {
             throw TrainingError.invalidConfiguration("\(configuration.dataset) has \(data.dataset.count) samples, fewer than one batch of \(configuration.batchSize)")
         }
         model = try family.make(configuration)
+        baseLearningRates = model.optimizers.map { ($0.optimizer, $0.optimizer.learningRate) }
+        decaysLearningRateByDefault = family.decaysLearningRateByDefault
         parallel?.install(on: model)
         noiseGenerator = RandomGenerator(seed: configuration.seed &+ 1)
         if resume {
@@ -96,6 +103,16 @@ public final class Trainer {
     public var stepsPerEpoch: Int { loader.batchesPerEpoch }
     /// Steps the whole run takes.
     public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
+    /// The learning rates over the run (`--decay-from`): a function of the step alone, so a
+    /// resumed run takes the same rates as an uninterrupted one.
+    public var learningRateSchedule: LearningRateSchedule {
+        configuration.learningRateSchedule(totalSteps: totalSteps, decaysByDefault: decaysLearningRateByDefault)
+    }
+
+    /// Sets every optimizer's rate for the step after the `completed` ones.
+    func setLearningRates(completed: Int, schedule: LearningRateSchedule) {
+        for (optimizer, rate) in baseLearningRates { optimizer.learningRate = schedule.learningRate(at: completed, base: rate) }
+    }
 
     /// Trains until the configured length, or until `shouldStop` returns true at a step
     /// boundary (then a checkpoint is saved first). A non-finite scalar throws
@@ -106,6 +123,7 @@ public final class Trainer {
         let metricsLog = writesRun ? try MetricsLog(path: run.metricsPath, resumingAfter: step) : nil
         let tensorBoard = writesRun ? try TensorBoardWriter(directory: run.path) : nil
         observer(.started(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, firstStep: step))
+        let schedule = learningRateSchedule
         while step < totalSteps {
             let epoch = step / stepsPerEpoch
             for batch in loader.batches(epoch: epoch, startingAt: step % stepsPerEpoch) {
@@ -116,6 +134,7 @@ public final class Trainer {
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
                 let context = StepContext(step: step + 1, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+                setLearningRates(completed: step, schedule: schedule)
                 let shard = parallel?.shard(localBatch: batch.samples.shape[0])
                 var scalars = BatchSharding.with(shard) { model.trainingStep(on: batch, context: context, randomness: &noiseGenerator) }
                 scalars = parallel?.averaged(scalars) ?? scalars

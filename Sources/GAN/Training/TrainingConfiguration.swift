@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// Everything that defines a training run; saved as the run folder's `config.json`.
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
@@ -85,6 +86,23 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(emaDecay.map { $0 > 0 && $0 < 1 } ?? true, "--ema must be a decay in (0, 1), such as 0.999, not \(emaDecay ?? 0)")
         try check(imageSize.map { (4...1024).contains($0) } ?? true, "--image-size must be between 4 and 1024, not \(imageSize ?? 0)")
         for (name, value) in options where value.isEmpty { try check(false, "--\(name) needs a value") }
+        if let text = options["decay-from"] {
+            try check(Int(text).map { $0 >= 0 } ?? false, "--decay-from must be a step number >= 0, not \(text)")
+        }
+    }
+
+    /// The options the trainer reads for every family (kept in `options` so saved runs keep
+    /// them): `decay-from`.
+    public static let trainerOptionNames = ["decay-from"]
+
+    /// The learning-rate schedule every optimizer of a run of `totalSteps` follows (the
+    /// trainer sets the rates before each step): constant, or with `--decay-from STEP`
+    /// (`options["decay-from"]`, for every family) constant for STEP steps and then linear
+    /// towards 0 at the end of the run (`LearningRateSchedule.linearDecay`). Without the flag,
+    /// a family that `decaysByDefault` (CycleGAN) decays from half the run.
+    public func learningRateSchedule(totalSteps: Int, decaysByDefault: Bool) -> LearningRateSchedule {
+        guard let start = options["decay-from"].flatMap(Int.init) ?? (decaysByDefault ? totalSteps / 2 : nil) else { return .constant }
+        return .linearDecay(start: start, end: totalSteps)
     }
 }
 

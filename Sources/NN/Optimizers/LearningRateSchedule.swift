@@ -11,6 +11,11 @@ public enum LearningRateSchedule: Sendable, Equatable, Codable {
     /// A linear ramp from `startFactor` times the base rate to the base rate over `steps` steps,
     /// then the base rate (`LinearLR` as a warm-up).
     case linearWarmup(steps: Int, startFactor: Float)
+    /// The base rate for the first `start` steps, then a linear decay towards 0 over the steps
+    /// up to `end`: step `s` (0-based) `>= start` takes `1 - (s + 1 - start) / (end - start + 1)`
+    /// of the base rate, so the last step (`end - 1`) takes `1 / (end - start + 1)` of it (the
+    /// `linear` policy of CycleGAN's reference code). Constant when `start >= end`.
+    case linearDecay(start: Int, end: Int)
 
     /// The rate at `step` for a base rate.
     public func learningRate(at step: Int, base: Float) -> Float {
@@ -25,6 +30,9 @@ public enum LearningRateSchedule: Sendable, Equatable, Codable {
         case let .linearWarmup(steps, startFactor):
             guard step < steps else { return base }
             return base * (startFactor + (1 - startFactor) * Float(step) / Float(steps))
+        case let .linearDecay(start, end):
+            guard end > start, step >= start else { return base }
+            return base * (1 - Float(step + 1 - start) / Float(end - start + 1))
         }
     }
 }

@@ -8,13 +8,16 @@ struct CommonTrainingOptions: ParsableArguments {
     @Option(help: "fashion-mnist, mnist, stacked-fashion-mnist, ring8, grid25, ... or a folder of images (default fashion-mnist).")
     var dataset: String?
     @Option(help: "Folder holding the dataset's files, when not the default location.") var data: String?
-    @Option(help: "Epochs to train (default 5; vanilla on ring8/grid25: 2,500 steps).") var epochs: Int?
+    @Option(help: "Epochs to train (default 5; vanilla on ring8/grid25: \(TrainingConfiguration.twoDimensionalSteps) steps).") var epochs: Int?
     @Option(help: "Steps to train (overrides --epochs).") var steps: Int?
     @Option(help: "Batch size (default 64; vanilla on ring8/grid25: 256).") var batch: Int?
     @Option(help: "Seed of all randomness (default 0).") var seed: UInt64?
     @Option(name: .customLong("image-size"), help: "Resize images to this square size before training (default: their own size).")
     var imageSize: Int?
     @Option(help: "Run folder (default runs/FAMILY-DATASET).") var out: String?
+    @Option(name: .customLong("decay-from"),
+            help: "Every learning rate stays constant for this many steps, then decays linearly towards 0 at the last step (default: no decay; cyclegan and vanilla on ring8/grid25: half the run).")
+    var decayFrom: Int?
     @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
     @Option(name: .customLong("monitor-every"),
             help: "Measure mode collapse and the game's health every N steps (default \(TrainingMonitor.defaultInterval); 0: off).")
@@ -74,6 +77,7 @@ struct CommonTrainingOptions: ParsableArguments {
             configuration.steps = steps ?? (epochs == nil ? configuration.steps : nil)
             try apply(to: &configuration)
             try applyFamilyOptions(&configuration)
+            configuration.applyTwoDimensionalDecayDefault()
         }
         let interval = monitorEvery ?? TrainingMonitor.defaultInterval
         guard interval >= 0 else { throw ValidationError("--monitor-every must be 0 (off) or a number of steps, not \(interval)") }
@@ -127,6 +131,7 @@ struct CommonTrainingOptions: ParsableArguments {
         if let seed { configuration.seed = seed }
         if let imageSize { configuration.imageSize = imageSize }
         if let dataset, dataset != configuration.dataset { configuration.dataset = dataset }
+        if let decayFrom { configuration.options["decay-from"] = String(decayFrom) }
     }
 }
 
@@ -169,7 +174,7 @@ extension AdversarialLoss: ExpressibleByArgument {}
 /// The counters to mode collapse and unstable training of the adversarial families (vanilla,
 /// dcgan, cgan); see `ModeCollapseCounters`. Two-timescale updates (TTUR) are `--lr-g`/`--lr-d`.
 struct ModeCollapseOptions: ParsableArguments {
-    @Option(help: "PacGAN: D judges M samples at once, concatenated (--batch must divide by M; default 1, 4 for vanilla on ring8/grid25).") var pack: Int?
+    @Option(help: "PacGAN: D judges M samples at once, concatenated (--batch must divide by M; default 1, \(ModeCollapseCounters.twoDimensionalDefault.pack) for vanilla on ring8/grid25).") var pack: Int?
     @Flag(name: .customLong("minibatch-std"), inversion: .prefixedNo,
           help: "ProGAN's minibatch standard deviation layer before D's last layer.")
     var minibatchStandardDeviation: Bool?

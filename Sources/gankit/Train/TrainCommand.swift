@@ -34,10 +34,16 @@ struct TrainVanillaCommand: ParsableCommand {
     @OptionGroup var common: CommonTrainingOptions
     @OptionGroup var adversarial: AdversarialTrainingOptions
     @OptionGroup(title: "Counters to mode collapse") var counters: ModeCollapseOptions
+    @Option(name: .customLong("g-hidden"), help: "G's hidden layer widths, comma-separated (default 256,512,1024; 2-D points: 128,256,256).")
+    var generatorWidths: String?
+    @Option(name: .customLong("d-hidden"), help: "D's hidden layer widths, comma-separated (default 512,256; 2-D points: 256,128).")
+    var discriminatorWidths: String?
     func run() throws {
         try common.train(family: "vanilla") { configuration in
             adversarial.apply(to: &configuration)
             counters.apply(to: &configuration)
+            if let generatorWidths { configuration.options["g-hidden"] = generatorWidths }
+            if let discriminatorWidths { configuration.options["d-hidden"] = discriminatorWidths }
         }
     }
 }

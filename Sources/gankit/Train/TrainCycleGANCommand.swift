@@ -13,7 +13,6 @@ struct TrainCycleGANCommand: ParsableCommand {
     @Option(name: .customLong("lambda-cycle"), help: "Weight of the cycle-consistency losses (default 10).") var lambdaCycle: Float?
     @Option(name: .customLong("lambda-identity"), help: "Weight of the identity losses as a fraction of --lambda-cycle (default 0.5).") var lambdaIdentity: Float?
     @Option(name: .customLong("pool-size"), help: "Past fakes kept for each discriminator (default 50; 0 for none).") var poolSize: Int?
-    @Option(name: .customLong("decay-from"), help: "Step after which the learning rate decays linearly to 0 (default: half the run).") var decayFrom: Int?
     @Option(help: "Random horizontal flips: true or false (default true for folders, false for --domains).") var flip: String?
     @Option(name: .customLong("lr"), help: "Adam learning rate of G and D (default 2e-4).") var learningRate: Float?
     @Option(help: "Adam beta1 (default 0.5).") var beta1: Float?
@@ -28,7 +27,7 @@ struct TrainCycleGANCommand: ParsableCommand {
                 ("domains", domains), ("ngf", ngf.map(String.init)), ("ndf", ndf.map(String.init)), ("blocks", blocks.map(String.init)),
                 ("d-layers", discriminatorLayers.map(String.init)), ("lambda-cycle", lambdaCycle.map { String($0) }),
                 ("lambda-identity", lambdaIdentity.map { String($0) }), ("pool-size", poolSize.map(String.init)),
-                ("decay-from", decayFrom.map(String.init)), ("flip", flip),
+                ("flip", flip),
             ]
             for case let (name, value?) in options { configuration.options[name] = value }
         }

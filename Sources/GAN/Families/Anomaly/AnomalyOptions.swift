@@ -32,7 +32,7 @@ public struct AnomalyOptions: Sendable, Equatable {
         func check(_ condition: Bool, _ message: String) throws {
             if !condition { throw TrainingError.invalidConfiguration(message) }
         }
-        if let unknown = configuration.options.keys.sorted().first(where: { !Self.flags.contains($0) }) {
+        if let unknown = configuration.options.keys.sorted().first(where: { !(Self.flags + TrainingConfiguration.trainerOptionNames).contains($0) }) {
             throw TrainingError.invalidConfiguration("anomaly has no option --\(unknown); its options are \(Self.flags.map { "--" + $0 }.joined(separator: ", "))")
         }
         try check(configuration.imageSize == nil, "anomaly trains at the images' own size; --image-size is not supported (resize the images beforehand)")

@@ -10,10 +10,10 @@ import TensorCore
 /// (10) times the L1 cycle losses |G_B(G_A(a)) - a| and |G_A(G_B(b)) - b|, plus
 /// `lambdaIdentity` (0.5) x `lambdaCycle` times the identity losses |G_A(b) - b| and
 /// |G_B(a) - a|; then each D on real images against a pool of 50 past fakes, its loss halved.
-/// Adam 2e-4 / 0.5, the rate constant until `--decay-from` (half the run) and then linearly to
-/// zero. Options: `ngf`, `ndf` (64), `blocks` (residual blocks, 6), `d-layers` (PatchGAN depth,
-/// scaled to the image size), `lambda-cycle`, `lambda-identity`, `pool-size`, `decay-from`,
-/// `domains`, `flip` (see `CycleGANData`).
+/// Adam 2e-4 / 0.5, the rate constant until the trainer's `--decay-from` (by default half the
+/// run: `decaysLearningRateByDefault`) and then linearly to zero. Options: `ngf`, `ndf` (64),
+/// `blocks` (residual blocks, 6), `d-layers` (PatchGAN depth, scaled to the image size),
+/// `lambda-cycle`, `lambda-identity`, `pool-size`, `domains`, `flip` (see `CycleGANData`).
 public final class CycleGAN: ImageTranslating {
     /// G_A: A -> B.
     public let generatorA: ResNetGenerator
@@ -34,9 +34,6 @@ public final class CycleGAN: ImageTranslating {
     public let poolA: ImagePool
     public let lambdaCycle: Float
     public let lambdaIdentity: Float
-    /// The step after which the learning rates decay linearly to zero; nil for half the run.
-    public let decayFrom: Int?
-    let baseRateG: Float, baseRateD: Float
     /// Channels, height and width of one image of either domain.
     public let channels: Int, height: Int, width: Int
     /// Test images of A and B drawn in the preview (read lazily from the data on first use).
@@ -48,7 +45,7 @@ public final class CycleGAN: ImageTranslating {
 
     public static let descriptor = FamilyDescriptor(
         name: "cyclegan", summary: "unpaired image-to-image translation: two ResNet G, two PatchGAN D, least squares + 10 cycle + 5 identity, pool of 50 fakes (--dataset fashion-mnist --domains 7,9 or --data DIR with trainA/trainB)",
-        openData: CycleGANData.openTraining, minimumBatchSize: 1, make: make)
+        openData: CycleGANData.openTraining, minimumBatchSize: 1, decaysLearningRateByDefault: true, make: make)
 
     @Sendable
     static func make(_ configuration: TrainingConfiguration) throws -> any GANFamily { try CycleGAN(configuration: configuration) }
@@ -81,12 +78,6 @@ public final class CycleGAN: ImageTranslating {
         lambdaCycle = try option("lambda-cycle", Float(10), valid: { $0 >= 0 && $0.isFinite }, "a number >= 0")
         lambdaIdentity = try option("lambda-identity", Float(0.5), valid: { $0 >= 0 && $0.isFinite }, "a number >= 0")
         let poolSize = try option("pool-size", 50, valid: { (0...10_000).contains($0) }, "a number of images from 0 to 10000")
-        if let text = configuration.options["decay-from"] {
-            guard let value = Int(text), value >= 0 else { throw TrainingError.invalidConfiguration("--decay-from must be a step number >= 0, not \(text)") }
-            decayFrom = value
-        } else {
-            decayFrom = nil
-        }
         _ = try CycleGANData.classDomains(configuration)  // --domains is checked even when the data is not opened
         _ = try CycleGANData.flips(configuration)
         var weights = RandomGenerator(seed: configuration.seed)
@@ -101,10 +92,8 @@ public final class CycleGAN: ImageTranslating {
         generators.registerChild("G_B", generatorB)
         discriminators.registerChild("D_A", discriminatorA)
         discriminators.registerChild("D_B", discriminatorB)
-        baseRateG = configuration.learningRateG
-        baseRateD = configuration.learningRateD
-        optimizerG = Adam(learningRate: baseRateG, beta1: configuration.beta1, beta2: configuration.beta2)
-        optimizerD = Adam(learningRate: baseRateD, beta1: configuration.beta1, beta2: configuration.beta2)
+        optimizerG = Adam(learningRate: configuration.learningRateG, beta1: configuration.beta1, beta2: configuration.beta2)
+        optimizerD = Adam(learningRate: configuration.learningRateD, beta1: configuration.beta1, beta2: configuration.beta2)
         poolB = ImagePool(capacity: poolSize, imageShape: [channels, height, width])
         poolA = ImagePool(capacity: poolSize, imageShape: [channels, height, width])
         let channels = channels
@@ -144,21 +133,9 @@ public final class CycleGAN: ImageTranslating {
         (samples.slice(axis: 1, 0..<channels), samples.slice(axis: 1, channels..<(2 * channels)))
     }
 
-    /// The factor on the base learning rates at `context`'s step: 1 up to the decay start
-    /// (`decayFrom`, or half the run), then linear towards 0, as the reference's `linear` policy.
-    public func learningRateFactor(_ context: StepContext) -> Float {
-        let start = decayFrom ?? context.totalSteps / 2
-        let decaySteps = context.totalSteps - start
-        guard decaySteps > 0, context.step > start else { return 1 }
-        return 1 - Float(context.step - start) / Float(decaySteps + 1)
-    }
-
     public func trainingStep(on batch: Batch, context: StepContext, randomness: inout RandomGenerator) -> [(name: String, value: Float)] {
         let (a, b) = split(batch.samples)
         let n = a.shape[0]
-        let factor = learningRateFactor(context)
-        optimizerG.learningRate = baseRateG * factor
-        optimizerD.learningRate = baseRateD * factor
         // (1) Both generators at once; D_A and D_B pass gradients through without their own.
         let useIdentity = lambdaIdentity > 0 && lambdaCycle > 0
         var fakeA = Tensor(0), fakeB = Tensor(0)

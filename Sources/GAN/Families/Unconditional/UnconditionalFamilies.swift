@@ -21,16 +21,18 @@ public enum UnconditionalFamilies {
                 + (architecture == .dcgan ? "; it takes 1 or 3 channels at 28x28, 32x32 or 64x64 (use --image-size 32 or 64)" : ""))
         }
         let counters = try ModeCollapseCounters(configuration: configuration, sampleShape: sampleShape, conditional: false)
+        let widths = architecture == .vanilla ? try MLPWidths(configuration: configuration, sampleShape: sampleShape) : nil
         var weights = RandomGenerator(seed: configuration.seed)
-        let G = architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, generator: &weights)
-        let D = architecture.makeDiscriminator(sampleShape: sampleShape, seed: configuration.seed, counters: counters, generator: &weights)
+        let G = architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, widths: widths, generator: &weights)
+        let D = architecture.makeDiscriminator(sampleShape: sampleShape, seed: configuration.seed, counters: counters, widths: widths,
+                                               generator: &weights)
         // DCGAN's initialization: N(0, 0.02) for every Linear and convolution weight.
         G.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
         D.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
         counters.applySpectralNorm(to: D, generator: &weights)
         let average: Sequential? = configuration.emaDecay.map { _ in
             var unused = RandomGenerator(seed: 0)
-            return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, generator: &unused)
+            return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, widths: widths, generator: &unused)
         }
         return AdversarialGAN(configuration: configuration, generator: G, discriminator: D, averageNetwork: average, counters: counters)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import TensorCore
 
@@ -22,7 +23,8 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
     }
 
     /// The generator: noise [N, latentSize] to samples [N] + sampleShape.
-    public func makeGenerator(latentSize: Int, sampleShape: [Int], generator rng: inout RandomGenerator) -> Sequential {
+    /// `widths`: the hidden layers of `vanilla`'s MLP (nil: `MLPWidths.reference`).
+    public func makeGenerator(latentSize: Int, sampleShape: [Int], widths: MLPWidths? = nil, generator rng: inout RandomGenerator) -> Sequential {
         switch (self, sampleShape.count) {
         case (.dcgan, _) where sampleShape[1] != 28:
             return Self.paperGenerator(latentSize: latentSize, channels: sampleShape[0], size: sampleShape[1], generator: &rng)
@@ -41,40 +43,28 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
                 ConvTranspose2d(64, sampleShape[0], kernelSize: 5, stride: 2, padding: 2, outputPadding: 1, bias: false, generator: &rng)
                 Tanh()
             }
-        case (.vanilla, 1):
-            // 2-D points: no Tanh (the mixtures reach ±4) and narrower layers.
-            return Sequential {
-                Linear(latentSize, 128, generator: &rng)
-                LeakyReLU(0.2)
-                Linear(128, 256, generator: &rng)
-                BatchNorm1d(256)
-                LeakyReLU(0.2)
-                Linear(256, 256, generator: &rng)
-                BatchNorm1d(256)
-                LeakyReLU(0.2)
-                Linear(256, sampleShape[0], generator: &rng)
-            }
         case (.vanilla, _):
-            return Sequential {
-                Linear(latentSize, 256, generator: &rng)
-                LeakyReLU(0.2)
-                Linear(256, 512, generator: &rng)
-                BatchNorm1d(512)
-                LeakyReLU(0.2)
-                Linear(512, 1024, generator: &rng)
-                BatchNorm1d(1024)
-                LeakyReLU(0.2)
-                Linear(1024, sampleShape.reduce(1, *), generator: &rng)
-                Tanh()
-                Unflatten(1, sampleShape)
+            // MLP: LeakyReLU after every hidden layer, BatchNorm after all but the first; 2-D
+            // points end there (the mixtures reach ±4), images with Tanh.
+            var layers: [Module] = []
+            var inputs = latentSize
+            for (index, width) in (widths ?? .reference(sampleShape: sampleShape)).generator.enumerated() {
+                layers.append(Linear(inputs, width, generator: &rng))
+                if index > 0 { layers.append(BatchNorm1d(width)) }
+                layers.append(LeakyReLU(0.2))
+                inputs = width
             }
+            layers.append(Linear(inputs, sampleShape.reduce(1, *), generator: &rng))
+            if sampleShape.count > 1 { layers += [Tanh(), Unflatten(1, sampleShape)] }
+            return Sequential(layers)
         }
     }
 
     /// The discriminator: samples to one logit (or critic score) each. Dropout masks come
     /// from `seed`. `counters` widens the input for packing (`pack` samples side by side) and
-    /// adds a minibatch standard deviation layer before the last layer.
-    public func makeDiscriminator(sampleShape: [Int], seed: UInt64, counters: ModeCollapseCounters = .none,
+    /// adds a minibatch standard deviation layer before the last layer. `widths`: the hidden
+    /// layers of `vanilla`'s MLP (nil: `MLPWidths.reference`).
+    public func makeDiscriminator(sampleShape: [Int], seed: UInt64, counters: ModeCollapseCounters = .none, widths: MLPWidths? = nil,
                                   generator rng: inout RandomGenerator) -> Sequential {
         let inputShape = counters.packedShape(sampleShape)
         let deviation = counters.minibatchStandardDeviation
@@ -87,14 +77,14 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
             return Sequential(Self.dcganDiscriminatorFeatures(inputChannels: inputShape[0], seed: seed, minibatchStandardDeviation: deviation,
                                                               generator: &rng)
                               + [Linear((128 + extra) * 7 * 7, 1, generator: &rng)])
-        case (.vanilla, 1):
-            return Sequential([Flatten(), Linear(inputShape[0], 256, generator: &rng), LeakyReLU(0.2),
-                               Linear(256, 128, generator: &rng), LeakyReLU(0.2)]
-                              + statistic() + [Linear(128 + extra, 1, generator: &rng)])
         case (.vanilla, _):
-            return Sequential([Flatten(), Linear(inputShape.reduce(1, *), 512, generator: &rng), LeakyReLU(0.2),
-                               Linear(512, 256, generator: &rng), LeakyReLU(0.2)]
-                              + statistic() + [Linear(256 + extra, 1, generator: &rng)])
+            var layers: [Module] = [Flatten()]
+            var inputs = inputShape.reduce(1, *)
+            for width in (widths ?? .reference(sampleShape: sampleShape)).discriminator {
+                layers += [Linear(inputs, width, generator: &rng), LeakyReLU(0.2)]
+                inputs = width
+            }
+            return Sequential(layers + statistic() + [Linear(inputs + extra, 1, generator: &rng)])
         }
     }
 
@@ -144,5 +134,39 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
         layers += [Conv2d(width + (minibatchStandardDeviation ? 1 : 0), 1, kernelSize: 4, stride: 1, padding: 0, bias: false, generator: &rng),
                    Flatten()]
         return Sequential(layers)
+    }
+}
+
+/// The hidden layer widths of `vanilla`'s MLP generator and discriminator (options `g-hidden`
+/// and `d-hidden`, comma-separated widths such as `400,400,400,400`).
+public struct MLPWidths: Sendable, Equatable {
+    public var generator: [Int]
+    public var discriminator: [Int]
+
+    public init(generator: [Int], discriminator: [Int]) {
+        self.generator = generator
+        self.discriminator = discriminator
+    }
+
+    /// The widths without the options: G 128,256,256 and D 256,128 for 2-D points, G
+    /// 256,512,1024 and D 512,256 for images.
+    public static func reference(sampleShape: [Int]) -> MLPWidths {
+        sampleShape.count == 1 ? MLPWidths(generator: [128, 256, 256], discriminator: [256, 128])
+            : MLPWidths(generator: [256, 512, 1024], discriminator: [512, 256])
+    }
+
+    /// The widths `configuration`'s options ask for, the reference ones for those not given;
+    /// a bad list throws `TrainingError.invalidConfiguration` naming its flag.
+    public init(configuration: TrainingConfiguration, sampleShape: [Int]) throws {
+        let reference = Self.reference(sampleShape: sampleShape)
+        func widths(_ name: String, _ fallback: [Int]) throws -> [Int] {
+            guard let text = configuration.options[name] else { return fallback }
+            let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.count <= 16, values.allSatisfy({ $0.map { (1...8192).contains($0) } ?? false }) else {
+                throw TrainingError.invalidConfiguration("--\(name) must be 1 to 16 comma-separated layer widths from 1 to 8192 (such as 400,400,400), not \(text)")
+            }
+            return values.compactMap { $0 }
+        }
+        self.init(generator: try widths("g-hidden", reference.generator), discriminator: try widths("d-hidden", reference.discriminator))
     }
 }
