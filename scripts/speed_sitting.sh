@@ -4,14 +4,15 @@
 # machine: a ratio means something only between numbers of the same sitting.
 #   scripts/speed_sitting.sh [OUT_FILE]
 # GANKIT (default .build/release/gankit), TORCH_REFERENCE (the dcgan/mlp peer,
-# torch_reference.py), THREADS, ROUNDS (default 2) and MODELS (default all) can be set.
+# torch_reference.py), THREADS, ROUNDS (default 2) and MODELS (default all) can be set;
+# srresnet needs SR_DATA, a folder of photos (it is left out without it).
 set -e
 out=${1:-speed-sitting.txt}
 gankit=${GANKIT:-.build/release/gankit}
 reference=${TORCH_REFERENCE:-torch_reference.py}
 threads=${THREADS:-2}
 rounds=${ROUNDS:-2}
-models=${MODELS:-"dcgan vanilla cgan pix2pix cyclegan srresnet"}
+models=${MODELS:-"dcgan vanilla cgan pix2pix cyclegan${SR_DATA:+ srresnet}"}
 export GANKIT_THREADS=$threads OMP_NUM_THREADS=$threads
 : > "$out"
 note() { echo "$*" | tee -a "$out"; }
@@ -19,14 +20,14 @@ note "sitting $(date -u +%FT%TZ), $threads threads, load $(cut -d' ' -f1-3 /proc
 for round in $(seq "$rounds"); do
   for model in $models; do
     case $model in
-      dcgan)    g="--model dcgan --steps 50";   p="python3 $reference --arch dcgan --steps 150 --threads $threads" ;;
+      dcgan)    g="--model dcgan --steps 100";   p="python3 $reference --arch dcgan --steps 150 --threads $threads" ;;
       vanilla)  g="--model vanilla --steps 300"; p="python3 $reference --arch mlp --steps 300 --threads $threads" ;;
       cgan)     g="--model cgan --steps 50";    p="python3 bench/cgan_peer.py --steps 150 --threads $threads" ;;
       pix2pix)  g="--model pix2pix --dataset edges2fashion --option load-size=256 --batch 2 --steps 8"
                 p="python3 bench/translation_peer.py --bench pix2pix --size 256 --batch 2 --steps 8" ;;
       cyclegan) g="--model cyclegan --batch 1 --steps 12"
                 p="python3 bench/cyclegan_peer.py --bench --batch 1 --ngf 64 --ndf 64 --steps 12" ;;
-      srresnet) g="--model srresnet --batch 16 --option patch-size=48 --steps 20"
+      srresnet) g="--model srresnet --data ${SR_DATA:?srresnet needs SR_DATA} --batch 16 --option patch-size=48 --steps 20"
                 p="python3 bench/srresnet_peer.py --batch 16 --patch-size 48 --steps 20 --threads $threads" ;;
       *) echo "unknown model $model" >&2; exit 2 ;;
     esac

@@ -26,7 +26,7 @@ final class CommandLineTests: GankitTestCase {
         XCTAssertEqual(resumed, 0, resumeOutput)
         XCTAssertTrue(resumeOutput.contains("resuming at step 30") && resumeOutput.contains("step 40"), resumeOutput)
         try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "50", "--out", "run", "--lr-g", "0.1", "--resume"],
-                        saying: ["only --epochs and --steps may change"])
+                        saying: ["only --epochs, --steps and --decay-from may change"])
 
         let (sampled, sampleOutput) = try gankit(["sample", "--run", "run", "--count", "10", "--out", "s.npy", "--grid", "s.png"])
         XCTAssertEqual(sampled, 0, sampleOutput)

@@ -126,12 +126,14 @@ final class TrainerTests: XCTestCase {
         let resumed = try Trainer(configuration: decaying, run: run, resume: true)
         try resumed.train()
         XCTAssertEqual(weights(resumed), weights(straight), "interrupt inside the decay + resume must equal one run")
-        // A resumed run keeps its decay unless the flag is repeated: another value is refused.
+        // The schedule may change on resume, as the length may: the new one is used and recorded.
         var other = decaying
         other.options["decay-from"] = "5"
-        XCTAssertThrowsError(try Trainer(configuration: other, run: run, resume: true)) {
-            XCTAssertTrue("\($0)".contains("other settings"), "\($0)")
-        }
+        other.steps = 24
+        let rescheduled = try Trainer(configuration: other, run: run, resume: true)
+        XCTAssertEqual(rescheduled.learningRateSchedule, .linearDecay(start: 5, end: 24))
+        XCTAssertEqual(try run.loadConfiguration().options["decay-from"], "5")
+        XCTAssertEqual(try run.loadConfiguration().steps, 24)
         other.options["decay-from"] = "soon"
         XCTAssertThrowsError(try Trainer(configuration: other, run: newRun(), resume: false)) {
             XCTAssertTrue("\($0)".contains("--decay-from") && "\($0)".contains("not soon"), "\($0)")

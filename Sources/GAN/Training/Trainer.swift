@@ -67,13 +67,16 @@ public final class Trainer {
         var configuration = requested
         configuration.sampleShape = data.sampleShape
         configuration.classCount = data.dataset.classCount
+        var savedConfiguration: TrainingConfiguration?
         if resume {
             var saved = try run.loadConfiguration()
+            savedConfiguration = saved
             saved.epochs = configuration.epochs
             saved.steps = configuration.steps
+            saved.options["decay-from"] = configuration.options["decay-from"]
             guard saved == configuration else {
                 throw TrainingError.configurationMismatch(
-                    "\(run.configurationPath) was trained with other settings; resume with the same flags (only --epochs and --steps may change)")
+                    "\(run.configurationPath) was trained with other settings; resume with the same flags (only --epochs, --steps and --decay-from may change)")
             }
         }
         self.configuration = configuration
@@ -93,6 +96,8 @@ public final class Trainer {
         noiseGenerator = RandomGenerator(seed: configuration.seed &+ 1)
         if resume {
             try restoreCheckpoint()
+            // A new length or rate schedule is recorded, so the next resume continues with it.
+            if writesRun && savedConfiguration != configuration { try run.save(configuration) }
         } else if writesRun {
             try run.create()
             try run.save(configuration)

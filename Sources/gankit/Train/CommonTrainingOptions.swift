@@ -60,14 +60,16 @@ struct CommonTrainingOptions: ParsableArguments {
             guard configuration.family == family else {
                 throw ValidationError("\(folder) holds a \(configuration.family) run, not \(family)")
             }
-            // Only the training length may change on resume; other flags must repeat the saved values.
+            // Only the training length and the rate schedule may change on resume; other flags
+            // must repeat the saved values.
             configuration.epochs = epochs ?? configuration.epochs
             configuration.steps = steps ?? (epochs != nil ? nil : configuration.steps)
+            if let decayFrom { configuration.options["decay-from"] = String(decayFrom) }
             var requested = configuration
             try apply(to: &requested)
             try applyFamilyOptions(&requested)
             guard requested == configuration else {
-                throw ValidationError("\(runDirectory.configurationPath) was trained with other settings; on --resume only --epochs and --steps may change")
+                throw ValidationError("\(runDirectory.configurationPath) was trained with other settings; on --resume only --epochs, --steps and --decay-from may change")
             }
         } else {
             configuration = TrainingConfiguration(family: family, dataset: dataset)
