@@ -51,6 +51,16 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         options[name].flatMap(T.init) ?? defaultValue
     }
 
+    /// Option `name` read as a `T`, or `defaultValue` when absent; a value that does not parse
+    /// or fails `valid` throws `TrainingError.invalidConfiguration` ("--NAME must be
+    /// `requirement`, not TEXT").
+    public func option<T: LosslessStringConvertible>(_ name: String, default defaultValue: T, valid: (T) -> Bool = { _ in true },
+                                                     requirement: String) throws -> T {
+        guard let text = options[name] else { return defaultValue }
+        guard let value = T(text), valid(value) else { throw TrainingError.invalidConfiguration("--\(name) must be \(requirement), not \(text)") }
+        return value
+    }
+
     /// Sets option `name` from its flag's `value` when given; otherwise, unless `keepingSaved`
     /// holds and the option has a value (a resumed run's), to `defaultValue`.
     public mutating func setOption<T: LosslessStringConvertible>(_ name: String, _ value: T?, default defaultValue: T,

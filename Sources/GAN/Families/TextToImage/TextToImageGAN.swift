@@ -65,19 +65,10 @@ public final class TextToImageGAN: GANFamily {
             }
             return value
         }
-        let pretrain = configuration.option("pretrain-steps", default: 1000)
-        guard pretrain >= 0, configuration.options["pretrain-steps"].map({ Int($0) != nil }) ?? true else {
-            throw TrainingError.invalidConfiguration("--pretrain-steps must be a whole number >= 0, not \(configuration.options["pretrain-steps"] ?? "")")
-        }
-        pretrainSteps = pretrain
-        let width = configuration.option("generator-width", default: 128)
-        guard width >= 4, width % 4 == 0, configuration.options["generator-width"].map({ Int($0) != nil }) ?? true else {
-            throw TrainingError.invalidConfiguration("--generator-width must be a multiple of 4, such as 128 or 256 (dcgan's), not \(configuration.options["generator-width"] ?? "")")
-        }
-        guard configuration.options["projection-term"].map({ Bool($0) != nil }) ?? true else {
-            throw TrainingError.invalidConfiguration("--projection-term must be true or false, not \(configuration.options["projection-term"] ?? "")")
-        }
-        projectionTerm = configuration.option("projection-term", default: false)
+        pretrainSteps = try configuration.option("pretrain-steps", default: 1000, valid: { $0 >= 0 }, requirement: "a whole number >= 0")
+        let width = try configuration.option("generator-width", default: 128, valid: { $0 >= 4 && $0 % 4 == 0 },
+                                             requirement: "a multiple of 4, such as 128 or 256 (dcgan's)")
+        projectionTerm = try configuration.option("projection-term", default: false, requirement: "true or false")
         matchingWeight = try option("matching-weight", 0) { $0 >= 0 && $0.isFinite }
         let encoderRate = try option("encoder-lr", 1e-3) { $0 > 0 && $0.isFinite }
         temperature = try option("temperature", 0.1) { $0 > 0 && $0.isFinite }

@@ -56,28 +56,21 @@ public final class CycleGAN: ImageTranslating {
         guard recorded.count == 3, recorded[0] % 2 == 0 else {
             throw TrainingError.invalidConfiguration("cyclegan needs two image domains stacked as [A; B], not samples of shape \(recorded)")
         }
-        func option<T: LosslessStringConvertible>(_ name: String, _ fallback: T, valid: (T) -> Bool, _ requirement: String) throws -> T {
-            if let text = configuration.options[name] {
-                guard let value = T(text), valid(value) else { throw TrainingError.invalidConfiguration("--\(name) must be \(requirement), not \(text)") }
-                return value
-            }
-            return fallback
-        }
         channels = recorded[0] / 2
         height = recorded[1]
         width = recorded[2]
         guard height % 4 == 0, width % 4 == 0, height >= 8, width >= 8 else {
             throw TrainingError.invalidConfiguration("cyclegan's ResNet generator needs image sides that are multiples of 4 (at least 8), not \(width)x\(height)")
         }
-        let widthG = try option("ngf", 64, valid: { (1...512).contains($0) }, "a width from 1 to 512")
-        let widthD = try option("ndf", 64, valid: { (1...512).contains($0) }, "a width from 1 to 512")
-        let blocks = try option("blocks", 6, valid: { (0...32).contains($0) }, "a number of residual blocks from 0 to 32")
+        let widthG = try configuration.option("ngf", default: 64, valid: { (1...512).contains($0) }, requirement: "a width from 1 to 512")
+        let widthD = try configuration.option("ndf", default: 64, valid: { (1...512).contains($0) }, requirement: "a width from 1 to 512")
+        let blocks = try configuration.option("blocks", default: 6, valid: { (0...32).contains($0) }, requirement: "a number of residual blocks from 0 to 32")
         let side = min(height, width)
-        let layers = try option("d-layers", PatchDiscriminator.layers(forSize: side), valid: { (1...5).contains($0) && (1 << $0) <= side / 4 },
-                                "a PatchGAN depth from 1 to 5 that fits the image")
-        lambdaCycle = try option("lambda-cycle", Float(10), valid: { $0 >= 0 && $0.isFinite }, "a number >= 0")
-        lambdaIdentity = try option("lambda-identity", Float(0.5), valid: { $0 >= 0 && $0.isFinite }, "a number >= 0")
-        let poolSize = try option("pool-size", 50, valid: { (0...10_000).contains($0) }, "a number of images from 0 to 10000")
+        let layers = try configuration.option("d-layers", default: PatchDiscriminator.layers(forSize: side), valid: { (1...5).contains($0) && (1 << $0) <= side / 4 },
+                                              requirement: "a PatchGAN depth from 1 to 5 that fits the image")
+        lambdaCycle = try configuration.option("lambda-cycle", default: Float(10), valid: { $0 >= 0 && $0.isFinite }, requirement: "a number >= 0")
+        lambdaIdentity = try configuration.option("lambda-identity", default: Float(0.5), valid: { $0 >= 0 && $0.isFinite }, requirement: "a number >= 0")
+        let poolSize = try configuration.option("pool-size", default: 50, valid: { (0...10_000).contains($0) }, requirement: "a number of images from 0 to 10000")
         _ = try CycleGANData.classDomains(configuration)  // --domains is checked even when the data is not opened
         _ = try CycleGANData.flips(configuration)
         var weights = RandomGenerator(seed: configuration.seed)

@@ -71,20 +71,13 @@ public final class Pix2Pix: ImageTranslating {
         guard recorded.count == 3, recorded[0] % 2 == 0 else {
             throw TrainingError.invalidConfiguration("pix2pix needs paired images (A and B stacked), not samples of shape \(recorded)")
         }
-        func option<T: LosslessStringConvertible>(_ name: String, _ fallback: T, valid: (T) -> Bool, _ requirement: String) throws -> T {
-            if let text = configuration.options[name] {
-                guard let value = T(text), valid(value) else { throw TrainingError.invalidConfiguration("--\(name) must be \(requirement), not \(text)") }
-                return value
-            }
-            return fallback
-        }
-        let normName = try option("norm", TranslationNorm.batch.rawValue, valid: { TranslationNorm(rawValue: $0) != nil }, "batch or instance")
+        let normName = try configuration.option("norm", default: TranslationNorm.batch.rawValue, valid: { TranslationNorm(rawValue: $0) != nil }, requirement: "batch or instance")
         let norm = TranslationNorm(rawValue: normName)!
-        let widthG = try option("ngf", 64, valid: { (1...512).contains($0) }, "a width from 1 to 512")
-        let widthD = try option("ndf", 64, valid: { (1...512).contains($0) }, "a width from 1 to 512")
-        l1Weight = try option("l1-weight", Float(100), valid: { $0 >= 0 && $0.isFinite }, "a number >= 0")
-        ganWeight = try option("gan-weight", Float(1), valid: { $0 >= 0 && $0.isFinite }, "a number >= 0")
-        let direction = try option("direction", TranslationDirection.aToB.rawValue, valid: { TranslationDirection(rawValue: $0) != nil }, "a-to-b or b-to-a")
+        let widthG = try configuration.option("ngf", default: 64, valid: { (1...512).contains($0) }, requirement: "a width from 1 to 512")
+        let widthD = try configuration.option("ndf", default: 64, valid: { (1...512).contains($0) }, requirement: "a width from 1 to 512")
+        l1Weight = try configuration.option("l1-weight", default: Float(100), valid: { $0 >= 0 && $0.isFinite }, requirement: "a number >= 0")
+        ganWeight = try configuration.option("gan-weight", default: Float(1), valid: { $0 >= 0 && $0.isFinite }, requirement: "a number >= 0")
+        let direction = try configuration.option("direction", default: TranslationDirection.aToB.rawValue, valid: { TranslationDirection(rawValue: $0) != nil }, requirement: "a-to-b or b-to-a")
         reversed = direction == TranslationDirection.bToA.rawValue
         guard UNetGenerator.supportedSizes.contains(recorded[1]), recorded[1] == recorded[2] else {
             throw TrainingError.invalidConfiguration("pix2pix trains on square images of 32, 64, 128 or 256 pixels, not \(recorded[2])x\(recorded[1]); set --crop-size")
@@ -92,7 +85,7 @@ public final class Pix2Pix: ImageTranslating {
         size = recorded[1]
         channels = recorded[0] / 2
         let side = recorded[1]
-        let layers = try option("d-layers", PatchDiscriminator.layers(forSize: side), valid: { (1...5).contains($0) && (1 << $0) <= side / 4 }, "a PatchGAN depth from 1 to 5 that fits the image")
+        let layers = try configuration.option("d-layers", default: PatchDiscriminator.layers(forSize: side), valid: { (1...5).contains($0) && (1 << $0) <= side / 4 }, requirement: "a PatchGAN depth from 1 to 5 that fits the image")
         var weights = RandomGenerator(seed: configuration.seed)
         generator = UNetGenerator(inputChannels: channels, outputChannels: channels, size: size, width: widthG, norm: norm,
                                   seed: configuration.seed &+ 3, generator: &weights)
