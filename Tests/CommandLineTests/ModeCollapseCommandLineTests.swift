@@ -6,10 +6,11 @@ import XCTest
 final class ModeCollapseCommandLineTests: GankitTestCase {
     func testCountersTrainRecordAndRejectBadValues() throws {
         let (status, output) = try gankit(["train", "vanilla", "--dataset", "ring8", "--steps", "2", "--latent-size", "4", "--pack", "2",
-                                           "--minibatch-std", "--spectral-norm", "--instance-noise", "0.1", "--unroll", "1", "--out", "run"])
+                                           "--minibatch-std", "--spectral-norm", "--instance-noise", "0.1", "--unroll", "1", "--unroll-second-order", "--g-batchnorm", "false", "--out", "run"])
         XCTAssertEqual(status, 0, output)
         let configuration = try String(contentsOfFile: scratch + "/run/config.json", encoding: .utf8)
-        for fragment in [#""pack" : "2""#, #""minibatch-std" : "true""#, #""spectral-norm" : "true""#, #""unroll" : "1""#] {
+        for fragment in [#""pack" : "2""#, #""minibatch-std" : "true""#, #""spectral-norm" : "true""#, #""unroll" : "1""#,
+                         #""unroll-second-order" : "true""#, #""g-batchnorm" : "false""#] {
             XCTAssertTrue(configuration.contains(fragment), "\(fragment) in \(configuration)")
         }
         // On 2-D data the counters not given are recorded with their 2-D defaults.
@@ -23,5 +24,7 @@ final class ModeCollapseCommandLineTests: GankitTestCase {
         try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "1", "--diffaugment", "color", "--out", "bad2"],
                         saying: ["--diffaugment augments images"])
         try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "1", "--unroll", "-1", "--out", "bad3"], saying: ["--unroll"])
+        try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "1", "--unroll-second-order", "--out", "bad4"],
+                        saying: ["--unroll-second-order", "--unroll 1 or more"])
     }
 }

@@ -157,6 +157,14 @@ final class ModeCollapseCounterTests: XCTestCase {
                 XCTAssertTrue("\($0)".contains("--d-hidden") && "\($0)".contains("not \(bad)"), "\($0)")
             }
         }
+        // Without G's BatchNorm: Linear, LeakyReLU per hidden layer, nothing normalized.
+        let plain = try XCTUnwrap(UnconditionalFamilies.vanilla.make(configuration(options: ["g-batchnorm": "false"])) as? AdversarialGAN)
+        let plainG = try XCTUnwrap(plain.generator as? Sequential)
+        XCTAssertFalse(plainG.state().contains { $0.name.hasSuffix("running_mean") })
+        XCTAssertEqual(shapes(plainG)["6.weight"], [2, 256])
+        XCTAssertThrowsError(try UnconditionalFamilies.vanilla.make(configuration(options: ["g-batchnorm": "maybe"]))) {
+            XCTAssertTrue("\($0)".contains("--g-batchnorm must be true or false, not maybe"), "\($0)")
+        }
     }
 
     func testNewTwoDimensionalRunsStartFromTheMeasuredDefaults() throws {

@@ -12,6 +12,7 @@ import TensorCore
 /// | `diffaugment` POLICY | differentiable augmentation of real and fake images before D (`translation,cutout,color`) |
 /// | `instance-noise` SIGMA | Gaussian noise added to D's real and fake inputs, its deviation annealed linearly from SIGMA to 0 over the run |
 /// | `unroll` K | unrolled GAN (Metz et al. 2017), the surrogate form: G's gradient is taken through a copy of D updated K more times |
+/// | `unroll-second-order` | with `unroll`, the paper's full form: G's gradient also flows through D's K look-ahead updates, which depend on G's samples |
 ///
 /// Two-timescale updates (TTUR, Heusel et al. 2017) are the shared `--lr-g` and `--lr-d`.
 /// A new `vanilla` run on a 2-D mixture from the command line records `twoDimensionalDefault`
@@ -26,15 +27,19 @@ public struct ModeCollapseCounters: Sendable, Equatable {
     public var instanceNoise: Float = 0
     /// Look-ahead D steps G's gradient goes through (0: none).
     public var unrollSteps = 0
+    /// Whether G's gradient also goes through the look-ahead updates themselves (the
+    /// second-order term the surrogate form leaves out).
+    public var unrollSecondOrder = false
 
     public init(pack: Int = 1, minibatchStandardDeviation: Bool = false, spectralNorm: Bool = false,
-                diffAugment: DiffAugment? = nil, instanceNoise: Float = 0, unrollSteps: Int = 0) {
+                diffAugment: DiffAugment? = nil, instanceNoise: Float = 0, unrollSteps: Int = 0, unrollSecondOrder: Bool = false) {
         self.pack = pack
         self.minibatchStandardDeviation = minibatchStandardDeviation
         self.spectralNorm = spectralNorm
         self.diffAugment = diffAugment
         self.instanceNoise = instanceNoise
         self.unrollSteps = unrollSteps
+        self.unrollSecondOrder = unrollSecondOrder
     }
 
     /// No counter: the reference networks and step.
@@ -45,7 +50,7 @@ public struct ModeCollapseCounters: Sendable, Equatable {
     public static let twoDimensionalDefault = ModeCollapseCounters(pack: 2, minibatchStandardDeviation: false)
 
     /// The option names (flag names without dashes).
-    public static let optionNames = ["pack", "minibatch-std", "spectral-norm", "diffaugment", "instance-noise", "unroll"]
+    public static let optionNames = ["pack", "minibatch-std", "spectral-norm", "diffaugment", "instance-noise", "unroll", "unroll-second-order"]
 
     /// The counters `configuration`'s options ask for (none when absent), for samples of
     /// `sampleShape`; `conditional` families (whose D judges each sample with its label) cannot
@@ -87,6 +92,10 @@ public struct ModeCollapseCounters: Sendable, Equatable {
         if let text = options["unroll"] {
             guard let value = Int(text), value >= 0 else { throw invalid("--unroll must be a whole number >= 0, not \(text)") }
             unrollSteps = value
+        }
+        if let value = try flag("unroll-second-order") { unrollSecondOrder = value }
+        if unrollSecondOrder && unrollSteps == 0 {
+            throw invalid("--unroll-second-order differentiates through the look-ahead steps of --unroll K; give --unroll 1 or more")
         }
         if pack > 1 && conditional {
             throw invalid("--pack works for unconditional families (vanilla, dcgan): a conditional D judges each sample with its own label")
@@ -131,7 +140,8 @@ public struct ModeCollapseCounters: Sendable, Equatable {
     /// The counters as run options, every one written out (what a run's `config.json` records).
     public var options: [String: String] {
         ["pack": String(pack), "minibatch-std": String(minibatchStandardDeviation), "spectral-norm": String(spectralNorm),
-         "diffaugment": diffAugment?.policy ?? "none", "instance-noise": String(instanceNoise), "unroll": String(unrollSteps)]
+         "diffaugment": diffAugment?.policy ?? "none", "instance-noise": String(instanceNoise), "unroll": String(unrollSteps),
+         "unroll-second-order": String(unrollSecondOrder)]
     }
 
     /// The counters in force, as command-line flags (empty for none).
@@ -143,6 +153,7 @@ public struct ModeCollapseCounters: Sendable, Equatable {
         if let diffAugment { parts.append("--diffaugment \(diffAugment.policy)") }
         if instanceNoise > 0 { parts.append("--instance-noise \(instanceNoise)") }
         if unrollSteps > 0 { parts.append("--unroll \(unrollSteps)") }
+        if unrollSecondOrder { parts.append("--unroll-second-order") }
         return parts.joined(separator: " ")
     }
 }

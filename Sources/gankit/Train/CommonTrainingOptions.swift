@@ -187,6 +187,9 @@ struct ModeCollapseOptions: ParsableArguments {
     @Option(name: .customLong("instance-noise"), help: "Instance noise: N(0, SIGMA²) added to D's inputs, SIGMA annealed linearly to 0 over the run.")
     var instanceNoise: Float?
     @Option(help: "Unrolled GAN: G's gradient goes through D updated K more steps (surrogate form; 0 = off).") var unroll: Int?
+    @Flag(name: .customLong("unroll-second-order"), inversion: .prefixedNo,
+          help: "With --unroll K: G's gradient also flows through the K look-ahead updates of D (the paper's full form; slower).")
+    var unrollSecondOrder: Bool?
 
     /// Writes the counters given into the run's options (on a 2-D mixture the others are
     /// recorded with the 2-D defaults, so a run keeps its model if a default changes).
@@ -198,6 +201,7 @@ struct ModeCollapseOptions: ParsableArguments {
         if let diffaugment { options["diffaugment"] = diffaugment }
         if let instanceNoise { options["instance-noise"] = String(instanceNoise) }
         if let unroll { options["unroll"] = String(unroll) }
+        if let unrollSecondOrder { options["unroll-second-order"] = String(unrollSecondOrder) }
         configuration.options.merge(options) { _, new in new }
     }
 }

@@ -38,12 +38,15 @@ struct TrainVanillaCommand: ParsableCommand {
     var generatorWidths: String?
     @Option(name: .customLong("d-hidden"), help: "D's hidden layer widths, comma-separated (default 512,256; 2-D points: 256,128).")
     var discriminatorWidths: String?
+    @Option(name: .customLong("g-batchnorm"), help: "Batch-normalize G's hidden layers after the first: true or false (default true).")
+    var generatorBatchNorm: Bool?
     func run() throws {
         try common.train(family: "vanilla") { configuration in
             adversarial.apply(to: &configuration)
             counters.apply(to: &configuration)
             if let generatorWidths { configuration.options["g-hidden"] = generatorWidths }
             if let discriminatorWidths { configuration.options["d-hidden"] = discriminatorWidths }
+            if let generatorBatchNorm { configuration.options["g-batchnorm"] = String(generatorBatchNorm) }
         }
     }
 }

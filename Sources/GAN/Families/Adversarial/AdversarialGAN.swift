@@ -168,30 +168,36 @@ public final class AdversarialGAN: NoiseSampling {
             }
             optimizerD.update(D, gradients: gradients)
         }
-        // Unrolled GAN (surrogate): D looks K steps ahead with a copy of its optimizer on the
-        // same batches; G's gradient is taken through the look-ahead D, then D goes back.
-        let savedD: [String: Tensor]? = counters.unrollSteps > 0 ? Dictionary(uniqueKeysWithValues: D.state().map { ($0.name, $0.value) }) : nil
-        if counters.unrollSteps > 0 {
-            let lookahead = Adam(learningRate: optimizerD.learningRate, beta1: optimizerD.beta1, beta2: optimizerD.beta2, epsilon: optimizerD.epsilon)
-            try? lookahead.loadState(optimizerD.stateTensors(), for: D)
-            let fakeForD = stopGradient(fake)
-            for _ in 0..<counters.unrollSteps {
-                let (value, gradients, _) = discriminatorLossAndGradients(real: real, fake: fakeForD, labels: labels, condition: condition,
-                                                                          noiseLevel: noiseLevel, generator: &rng)
-                guard value.isFinite, globalNorm(gradients).isFinite else { break }
-                lookahead.update(D, gradients: gradients)
+        let valueG: Tensor, fakeGradient: Tensor
+        if counters.unrollSteps > 0 && counters.unrollSecondOrder {
+            (valueG, fakeGradient) = secondOrderUnrolledGeneratorLoss(real: real, fake: stopGradient(fake), labels: labels, condition: condition,
+                                                                      noiseLevel: noiseLevel, generator: &rng)
+        } else {
+            // Unrolled GAN (surrogate): D looks K steps ahead with a copy of its optimizer on the
+            // same batches; G's gradient is taken through the look-ahead D, then D goes back.
+            let savedD: [String: Tensor]? = counters.unrollSteps > 0 ? Dictionary(uniqueKeysWithValues: D.state().map { ($0.name, $0.value) }) : nil
+            if counters.unrollSteps > 0 {
+                let lookahead = Adam(learningRate: optimizerD.learningRate, beta1: optimizerD.beta1, beta2: optimizerD.beta2, epsilon: optimizerD.epsilon)
+                try? lookahead.loadState(optimizerD.stateTensors(), for: D)
+                let fakeForD = stopGradient(fake)
+                for _ in 0..<counters.unrollSteps {
+                    let (value, gradients, _) = discriminatorLossAndGradients(real: real, fake: fakeForD, labels: labels, condition: condition,
+                                                                              noiseLevel: noiseLevel, generator: &rng)
+                    guard value.isFinite, globalNorm(gradients).isFinite else { break }
+                    lookahead.update(D, gradients: gradients)
+                }
             }
+            // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
+            // weights get no gradients), pulled back through G.
+            let view = drawInputView(shape: fake.shape, noiseLevel: noiseLevel, generator: &rng)
+            (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in
+                let output = D.discriminate(self.counters.packed(view.apply(x)), labels: labels, condition: condition)
+                var total = self.loss.generatorLoss(fake: output.score)
+                if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
+                return total
+            }(fake)
+            if let savedD { D.update(savedD) }
         }
-        // (2) Update G: the loss's gradient at the fake batch, through the updated D (whose
-        // weights get no gradients), pulled back through G.
-        let view = drawInputView(shape: fake.shape, noiseLevel: noiseLevel, generator: &rng)
-        let (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in
-            let output = D.discriminate(self.counters.packed(view.apply(x)), labels: labels, condition: condition)
-            var total = self.loss.generatorLoss(fake: output.score)
-            if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
-            return total
-        }(fake)
-        if let savedD { D.update(savedD) }
         let gradientsG = pullbackG(fakeGradient)
         result.lossG = valueG.scalar
         result.normG = globalNorm(gradientsG)

@@ -44,13 +44,14 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
                 Tanh()
             }
         case (.vanilla, _):
-            // MLP: LeakyReLU after every hidden layer, BatchNorm after all but the first; 2-D
+            // MLP: LeakyReLU after every hidden layer, BatchNorm after all but the first (unless
+            // `widths.generatorBatchNorm` is false); 2-D
             // points end there (the mixtures reach ±4), images with Tanh.
             var layers: [Module] = []
             var inputs = latentSize
             for (index, width) in (widths ?? .reference(sampleShape: sampleShape)).generator.enumerated() {
                 layers.append(Linear(inputs, width, generator: &rng))
-                if index > 0 { layers.append(BatchNorm1d(width)) }
+                if index > 0 && (widths?.generatorBatchNorm ?? true) { layers.append(BatchNorm1d(width)) }
                 layers.append(LeakyReLU(0.2))
                 inputs = width
             }
@@ -142,10 +143,13 @@ public enum Architecture: String, Sendable, Codable, CaseIterable {
 public struct MLPWidths: Sendable, Equatable {
     public var generator: [Int]
     public var discriminator: [Int]
+    /// Whether G's hidden layers after the first are batch-normalized (option `g-batchnorm`).
+    public var generatorBatchNorm: Bool
 
-    public init(generator: [Int], discriminator: [Int]) {
+    public init(generator: [Int], discriminator: [Int], generatorBatchNorm: Bool = true) {
         self.generator = generator
         self.discriminator = discriminator
+        self.generatorBatchNorm = generatorBatchNorm
     }
 
     /// The widths without the options: G 128,256,256 and D 256,128 for 2-D points, G
@@ -167,6 +171,7 @@ public struct MLPWidths: Sendable, Equatable {
             }
             return values.compactMap { $0 }
         }
-        self.init(generator: try widths("g-hidden", reference.generator), discriminator: try widths("d-hidden", reference.discriminator))
+        self.init(generator: try widths("g-hidden", reference.generator), discriminator: try widths("d-hidden", reference.discriminator),
+                  generatorBatchNorm: try configuration.option("g-batchnorm", default: true, requirement: "true or false"))
     }
 }
