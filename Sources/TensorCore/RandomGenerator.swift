@@ -42,6 +42,25 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     /// A uniform float in [0, 1) with 24 random bits.
     public mutating func nextUniform() -> Float { Float(next() >> 40) * 0x1p-24 }
 
+    /// Writes `count` draws to `out`: `value` where `nextUniform() < probability`, else 0 (the
+    /// same draws and results as that loop, compared as integers on a copy of the state kept
+    /// in registers).
+    public mutating func fillBernoulli(_ out: UnsafeMutablePointer<Float>, count: Int, probability: Float, value: Float) {
+        // nextUniform() = k · 2⁻²⁴ with k = next() >> 40 < 2²⁴, exactly; so the draw is below
+        // `probability` exactly when k is below probability · 2²⁴ (exact too), that is below
+        // its ceiling.
+        // Branch-free (a random 70/30 branch mispredicts a third of the time): k - threshold
+        // wraps around, setting the top bit, exactly when k < threshold (both below 2²⁵).
+        let threshold = UInt64((probability * 0x1p24).rounded(.up))
+        let bits = value.bitPattern
+        var local = self
+        for i in 0..<count {
+            let keep = UInt32(truncatingIfNeeded: ((local.next() >> 40) &- threshold) >> 63)
+            out[i] = Float(bitPattern: bits & (0 &- keep))
+        }
+        self = local
+    }
+
     /// A uniform double in (0, 1) with 53 random bits.
     mutating func nextOpenUnitDouble() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
 

@@ -13,7 +13,7 @@ public struct Tensor: @unchecked Sendable {
     /// The size of each axis.
     public let shape: [Int]
     /// The elements, row-major. Reshapes share it.
-    public let storage: TensorStorage
+    public private(set) var storage: TensorStorage
     /// How this tensor was computed, when a gradient transform is recording.
     let node: Node?
 
@@ -64,6 +64,16 @@ public struct Tensor: @unchecked Sendable {
 
     /// Whether a gradient transform is tracing this tensor.
     public var isTraced: Bool { node != nil }
+
+    /// This tensor's elements, writable, when nothing else (no copy of this value, reshape or
+    /// recorded graph) refers to them, so that changing them in place is seen by no one else;
+    /// nil otherwise. For update rules that replace a state tensor by a new value of the same
+    /// shape (an optimizer's moments): the caller writes every element it changes before
+    /// anything else reads this tensor.
+    public mutating func uniquelyReferencedElements() -> UnsafeMutablePointer<Float>? {
+        guard node == nil, isKnownUniquelyReferenced(&storage) else { return nil }
+        return storage.base
+    }
 }
 
 extension Tensor: CustomStringConvertible {

@@ -45,7 +45,9 @@ public final class Dropout: Module {
 
     public override func callAsFunction(_ input: Tensor) -> Tensor {
         guard isTraining && probability > 0 else { return input }
-        let keep = Tensor.bernoulli(input.shape, probability: 1 - probability, generator: &generator)
-        return input * (keep / (1 - probability))
+        // The kept elements scaled by 1 / (1 - p) (the value `keep / (1 - p)` gives them), drawn
+        // in one pass.
+        let mask = Tensor.bernoulli(input.shape, probability: 1 - probability, value: 1 / (1 - probability), generator: &generator)
+        return input * mask
     }
 }

@@ -37,6 +37,16 @@ public class BatchNorm: Module {
         let axes = [0] + Array(2..<input.rank)
         let shape = featureShape(input)
         let normalized: Tensor
+        if isTraining && synchronization == nil {
+            // One fused primitive: statistics, normalization and the affine map in three
+            // passes, its backward in five (the composed formula below takes about thirty).
+            let count = axes.map { input.shape[$0] }.reduce(1, *)
+            require(count > 1, "\(Self.self): training mode needs more than one value per feature, got input \(input.shape)")
+            let (output, mean, variance) = input.batchNormalized(weight: optionalParameter("weight"), bias: optionalParameter("bias"),
+                                                                 epsilon: epsilon)
+            updateRunningStatistics(mean: mean, variance: variance, count: count)
+            return output
+        }
         if isTraining {
             let localCount = axes.map { input.shape[$0] }.reduce(1, *)
             let count = localCount * (synchronization?.size ?? 1)
@@ -51,16 +61,22 @@ public class BatchNorm: Module {
             let centered = input - mean
             let variance = globalMean(centered.square())
             normalized = centered / (variance + epsilon).sqrt()
-            let m = momentum
-            setBuffer("running_mean", buffer("running_mean") * (1 - m) + stopGradient(mean).reshape([features]) * m)
-            let unbiased = stopGradient(variance).reshape([features]) * (Float(count) / Float(count - 1))
-            setBuffer("running_var", buffer("running_var") * (1 - m) + unbiased * m)
-            setBuffer("num_batches_tracked", buffer("num_batches_tracked") + 1)
+            updateRunningStatistics(mean: stopGradient(mean).reshape([features]), variance: stopGradient(variance).reshape([features]), count: count)
         } else {
             normalized = (input - buffer("running_mean").reshape(shape)) / (buffer("running_var").reshape(shape) + epsilon).sqrt()
         }
         guard let weight = optionalParameter("weight"), let bias = optionalParameter("bias") else { return normalized }
         return normalized * weight.reshape(shape) + bias.reshape(shape)
+    }
+
+    /// Moves the running statistics towards this batch's `mean` and biased `variance` ([C],
+    /// over `count` values per feature) by `momentum`, storing the variance unbiased.
+    func updateRunningStatistics(mean: Tensor, variance: Tensor, count: Int) {
+        let m = momentum
+        setBuffer("running_mean", buffer("running_mean") * (1 - m) + mean * m)
+        let unbiased = variance * (Float(count) / Float(count - 1))
+        setBuffer("running_var", buffer("running_var") * (1 - m) + unbiased * m)
+        setBuffer("num_batches_tracked", buffer("num_batches_tracked") + 1)
     }
 }
 

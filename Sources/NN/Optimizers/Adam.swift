@@ -27,24 +27,32 @@ public final class Adam: OptimizerState, Optimizer {
             let shrink: Float = decoupled ? 1 - lr * wd : 1
             let l2: Float = decoupled ? 0 : wd
             let stepSize = lr / correction1
-            let m = buffer("exp_avg", name, like: parameter), v = buffer("exp_avg_sq", name, like: parameter)
-            let (result, newM, newV) = withExtendedLifetime((parameter, gradient, m, v)) {
-                let p = parameter.storage.base, g = gradient.storage.base, pm = m.storage.base, pv = v.storage.base
-                return UpdateKernel.outputs(parameter.shape) { out, outM, outV in
-                    let (p, g, pm, pv) = (UnsafePointer(p), UnsafePointer(g), UnsafePointer(pm), UnsafePointer(pv))
-                    Parallel.forEachChunk(parameter.count, costPerItem: 8) { range in
-                        forEachVector(in: range) { i, count in
-                            let parameter = p.loadVector(at: i, count: count)
-                            let gradient = g.loadVector(at: i, count: count) + l2 * parameter
-                            let first = b1 * pm.loadVector(at: i, count: count) + (1 - b1) * gradient
-                            let second = b2 * pv.loadVector(at: i, count: count) + (1 - b2) * gradient * gradient
-                            outM.storeVector(first, at: i, count: count)
-                            outV.storeVector(second, at: i, count: count)
-                            let update = stepSize * first / (second.squareRoot() / correction2Root + eps)
-                            out.storeVector(parameter * shrink - update, at: i, count: count)
-                        }
+            var m = takeBuffer("exp_avg", name, like: parameter), v = takeBuffer("exp_avg_sq", name, like: parameter)
+            // One pass reading the parameter, its gradient and both moments. The moments are
+            // overwritten in place when this optimizer alone holds them (no checkpoint or
+            // look-ahead copy of its state is alive): no new buffers to fault in and fill.
+            func pass(_ out: UnsafeMutablePointer<Float>, _ outM: UnsafeMutablePointer<Float>, _ outV: UnsafeMutablePointer<Float>) {
+                let (p, g) = (UnsafePointer(parameter.storage.base), UnsafePointer(gradient.storage.base))
+                let (pm, pv) = (UnsafePointer(m.storage.base), UnsafePointer(v.storage.base))
+                Parallel.forEachChunk(parameter.count, costPerItem: 8) { range in
+                    forEachVector(in: range) { i, count in
+                        let parameter = p.loadVector(at: i, count: count)
+                        let gradient = g.loadVector(at: i, count: count) + l2 * parameter
+                        let first = b1 * pm.loadVector(at: i, count: count) + (1 - b1) * gradient
+                        let second = b2 * pv.loadVector(at: i, count: count) + (1 - b2) * gradient * gradient
+                        outM.storeVector(first, at: i, count: count)
+                        outV.storeVector(second, at: i, count: count)
+                        let update = stepSize * first / (squareRoot(second) / correction2Root + eps)
+                        out.storeVector(parameter * shrink - update, at: i, count: count)
                     }
                 }
+            }
+            let result: Tensor, newM: Tensor, newV: Tensor
+            if let inPlaceM = m.uniquelyReferencedElements(), let inPlaceV = v.uniquelyReferencedElements() {
+                result = withExtendedLifetime((parameter, gradient, m, v)) { Tensor(shape: parameter.shape) { pass($0, inPlaceM, inPlaceV) } }
+                (newM, newV) = (m, v)
+            } else {
+                (result, newM, newV) = withExtendedLifetime((parameter, gradient, m, v)) { UpdateKernel.outputs(parameter.shape, pass) }
             }
             setBuffer("exp_avg", name, newM)
             setBuffer("exp_avg_sq", name, newV)

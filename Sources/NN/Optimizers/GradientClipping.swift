@@ -10,21 +10,31 @@ public func clipByGlobalNorm(_ gradients: [String: Tensor], maxNorm: Float) -> (
 }
 
 /// The L2 norm of all gradients together: Float partial sums (16 lanes) over blocks of 4,096
-/// elements, added in Double.
+/// elements, added in Double in block order (the blocks are summed in parallel; the result
+/// does not depend on the thread count).
 public func globalNorm(_ gradients: [String: Tensor]) -> Float {
+    let blockSize = 4096
     var total = 0.0
     for gradient in gradients.values {
-        withExtendedLifetime(gradient) {
-            let p = UnsafePointer(gradient.storage.base)
-            for start in stride(from: 0, to: gradient.count, by: 4096) {
-                var block = FloatVector(repeating: 0)
-                forEachVector(in: start..<min(gradient.count, start + 4096)) { i, count in
-                    let values = p.loadVector(at: i, count: count)
-                    block += values * values
+        let blocks = (gradient.count + blockSize - 1) / blockSize
+        let sums = [Double](unsafeUninitializedCapacity: blocks) { sums, initialized in
+            let sums = sums.baseAddress!
+            withExtendedLifetime(gradient) {
+                let p = UnsafePointer(gradient.storage.base)
+                Parallel.forEachChunk(blocks, costPerItem: blockSize) { range in
+                    for block in range {
+                        var lanes = FloatVector(repeating: 0)
+                        forEachVector(in: block * blockSize..<min(gradient.count, (block + 1) * blockSize)) { i, count in
+                            let values = p.loadVector(at: i, count: count)
+                            lanes += values * values
+                        }
+                        sums[block] = Double(lanes.sum())
+                    }
                 }
-                total += Double(block.sum())
             }
+            initialized = blocks
         }
+        for sum in sums { total += sum }
     }
     return Float(total.squareRoot())
 }

@@ -75,6 +75,13 @@ public class OptimizerState {
         buffers[kind]?[name] ?? Tensor.zeros(parameter.shape)
     }
 
+    /// The buffer of kind `kind` for `name`, removed from this optimizer's state (zeros when
+    /// new), so that the caller may hold the only reference to it; store its new value with
+    /// `setBuffer`.
+    func takeBuffer(_ kind: String, _ name: String, like parameter: Tensor) -> Tensor {
+        buffers[kind]?.removeValue(forKey: name) ?? Tensor.zeros(parameter.shape)
+    }
+
     func setBuffer(_ kind: String, _ name: String, _ value: Tensor) { buffers[kind, default: [:]][name] = value }
 }
 

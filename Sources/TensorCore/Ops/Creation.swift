@@ -55,14 +55,13 @@ extension Tensor {
         }
     }
 
-    /// 1 with probability `probability`, else 0.
-    public static func bernoulli(_ shape: [Int], probability: Float, generator: inout RandomGenerator) -> Tensor {
+    /// `value` (1 unless given) with probability `probability`, else 0: a uniform draw
+    /// `nextUniform() < probability` for each element, in order.
+    public static func bernoulli(_ shape: [Int], probability: Float, value: Float = 1, generator: inout RandomGenerator) -> Tensor {
         require((0...1).contains(probability), "bernoulli: probability \(probability) outside [0, 1]")
         return BatchSharding.sharded(shape) { shape in
             let count = shape.reduce(1, *)
-            return Tensor(shape: shape) { out in
-                for i in 0..<count { out[i] = generator.nextUniform() < probability ? 1 : 0 }
-            }
+            return Tensor(shape: shape) { out in generator.fillBernoulli(out, count: count, probability: probability, value: value) }
         }
     }
 }

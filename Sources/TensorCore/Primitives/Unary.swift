@@ -40,7 +40,7 @@ extension Tensor {
     public func square() -> Tensor { self * self }
 
     public func tanh() -> Tensor {
-        Elementwise.map(self, ScalarFunctions.Tanh()).recorded("tanh", [self], savesOutput: true) { g, y in
+        Elementwise.mapVectors(self, VectorFunctions.tanh).recorded("tanh", [self], savesOutput: true) { g, y in
             [g * (1 - y * y)]
         }
     }
