@@ -107,12 +107,27 @@ final class ConvolutionAlgorithmTests: XCTestCase {
 
     func testChoiceFallsBackToColumnsForGroupsAndFewChannels() {
         let strided = ConvolutionGeometry(stride: (2, 1), padding: (1, 1))
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 64, 3, 3], geometry: strided), .shiftedGemm)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 64, 9, 9], weight: [64, 64, 3, 3], geometry: strided), .shiftedGemm)
         let grouped = ConvolutionGeometry(padding: (1, 1), groups: 2)
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 32, 3, 3], geometry: grouped), .columns)
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 1, 9, 9], weight: [64, 1, 3, 3], geometry: ConvolutionGeometry()), .columns)
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 7, 7], weight: [128, 64, 5, 5],
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 64, 9, 9], weight: [64, 32, 3, 3], geometry: grouped), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 1, 9, 9], weight: [64, 1, 3, 3], geometry: ConvolutionGeometry()), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 64, 7, 7], weight: [128, 64, 5, 5],
                                                     geometry: ConvolutionGeometry(padding: (2, 2))), .shiftedGemm)
+    }
+
+    func testChoiceFallsBackToColumnsForFewPositions() {
+        // A ResNet generator's blocks at batch 1 (7x7 from a reflection-padded 9x9), a U-Net's
+        // inner maps at batch 2: few positions, large weights.
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [1, 256, 9, 9], weight: [256, 256, 3, 3],
+                                                    geometry: ConvolutionGeometry()), .columns)
+        let down = ConvolutionGeometry(stride: (2, 2), padding: (1, 1))
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 512, 8, 8], weight: [1024, 512, 4, 4], geometry: down), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 128, 128], weight: [128, 64, 4, 4], geometry: down), .shiftedGemm)
+        // dcgan's generator at batch 64: 64·7·7 = 3136 positions.
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 128, 7, 7], weight: [256, 128, 5, 5],
+                                                    geometry: ConvolutionGeometry(padding: (2, 2))), .shiftedGemm)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [8, 128, 7, 7], weight: [256, 128, 5, 5],
+                                                    geometry: ConvolutionGeometry(padding: (2, 2))), .columns)
     }
 
     /// Through the public ops, where the choice is automatic: a channel-rich stride-1
@@ -120,11 +135,24 @@ final class ConvolutionAlgorithmTests: XCTestCase {
     func testAutomaticChoiceThroughOpsGradients() {
         let x = GradientChecking.random([2, 32, 3, 4], seed: 40)
         let w = GradientChecking.random([32, 32, 3, 3], seed: 41) * 0.1
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: x.shape, weight: w.shape, geometry: ConvolutionGeometry(padding: (1, 1))),
-                       .shiftedGemm)
         GradientChecking.assertGradient({ p in p[0].conv2d(weight: w, padding: 1).square().sum() }, at: [x],
                                         tolerance: 2e-2, "conv2d")
         GradientChecking.assertGradient({ p in p[0].convTranspose2d(weight: w, padding: 1).square().sum() }, at: [x],
                                         tolerance: 2e-2, "convTranspose2d")
+    }
+
+    /// Through the public ops on a shape large enough for the shifted GEMMs: the gradients of
+    /// sum(conv(x, w)²) are 2·transposed(y, w) and 2·weightGradient(x, y) by im2col.
+    func testAutomaticShiftedChoiceThroughOpsGradients() {
+        let g = ConvolutionGeometry(padding: (1, 1))
+        let x = GradientChecking.random([64, 32, 8, 5], seed: 42)
+        let w = GradientChecking.random([33, 32, 3, 3], seed: 43) * 0.1
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: x.shape, weight: w.shape, geometry: g), .shiftedGemm)
+        let gradients = grad({ p in p[0].conv2d(weight: p[1], padding: 1).square().sum() })([x, w])
+        let y = ConvolutionKernels.forward(x, w, geometry: g, outputSize: (8, 5), algorithm: .columns)
+        let dx = ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (8, 5), algorithm: .columns)
+        let dw = ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape, algorithm: .columns)
+        GradientChecking.assertClose(gradients[0].scalars, (dx * 2).scalars, tolerance: 1e-3, "conv2d input gradient")
+        GradientChecking.assertClose(gradients[1].scalars, (dw * 2).scalars, tolerance: 1e-3, "conv2d weight gradient")
     }
 }
