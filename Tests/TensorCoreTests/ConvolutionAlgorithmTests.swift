@@ -74,6 +74,71 @@ final class ConvolutionAlgorithmTests: XCTestCase {
         }
     }
 
+    /// Calls `body(xIndex, wIndex, yIndex)` for every multiply of a direct-loop convolution.
+    func forEachProduct(_ c: Case, _ body: (Int, Int, Int) -> Void) {
+        let g = c.geometry, size = outputSize(c)
+        let groupIn = c.channels / g.groups, groupOut = c.outputChannels / g.groups
+        for n in 0..<c.batch {
+            for o in 0..<c.outputChannels {
+                let group = o / groupOut
+                for oh in 0..<size.0 {
+                    for ow in 0..<size.1 {
+                        let yIndex = ((n * c.outputChannels + o) * size.0 + oh) * size.1 + ow
+                        for ci in 0..<groupIn {
+                            for ki in 0..<c.kernel.0 {
+                                let ih = oh * g.stride.0 - g.padding.0 + ki * g.dilation.0
+                                guard ih >= 0 && ih < c.height else { continue }
+                                for kj in 0..<c.kernel.1 {
+                                    let iw = ow * g.stride.1 - g.padding.1 + kj * g.dilation.1
+                                    guard iw >= 0 && iw < c.width else { continue }
+                                    let xIndex = ((n * c.channels + group * groupIn + ci) * c.height + ih) * c.width + iw
+                                    let wIndex = ((o * groupIn + ci) * c.kernel.0 + ki) * c.kernel.1 + kj
+                                    body(xIndex, wIndex, yIndex)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The im2col maps (one GEMM written straight into y, or read straight from it, for a
+    /// single sample; a block copy for several) against direct loops.
+    func testColumnsMatchDirectLoops() {
+        let cases = Self.stride1Cases + Self.stridedCases + [
+            Case(batch: 1, channels: 6, outputChannels: 4, height: 7, width: 5, kernel: (3, 3),
+                 geometry: ConvolutionGeometry(stride: (2, 1), padding: (1, 1), groups: 2)),
+            Case(batch: 3, channels: 6, outputChannels: 9, height: 6, width: 7, kernel: (2, 3),
+                 geometry: ConvolutionGeometry(padding: (1, 0), dilation: (2, 1), groups: 3)),
+            Case(batch: 1, channels: 40, outputChannels: 37, height: 9, width: 9, kernel: (3, 3),
+                 geometry: ConvolutionGeometry()),
+        ]
+        for (index, c) in cases.enumerated() {
+            let g = c.geometry, size = outputSize(c), seed = UInt64(100 + index * 3)
+            let x = GradientChecking.random([c.batch, c.channels, c.height, c.width], seed: seed)
+            let w = GradientChecking.random([c.outputChannels, c.channels / g.groups, c.kernel.0, c.kernel.1], seed: seed + 1)
+            let y = GradientChecking.random([c.batch, c.outputChannels, size.0, size.1], seed: seed + 2)
+            let (xs, ws, ys) = (x.scalars, w.scalars, y.scalars)
+            var forward = [Float](repeating: 0, count: ys.count), transposed = [Float](repeating: 0, count: xs.count)
+            var dw = [Float](repeating: 0, count: ws.count)
+            forEachProduct(c) { xi, wi, yi in
+                forward[yi] += xs[xi] * ws[wi]
+                transposed[xi] += ys[yi] * ws[wi]
+                dw[wi] += xs[xi] * ys[yi]
+            }
+            let label = "columns case \(index)"
+            GradientChecking.assertClose(ConvolutionKernels.forward(x, w, geometry: g, outputSize: size, algorithm: .columns).scalars,
+                                         forward, tolerance: 1e-4, "\(label) forward")
+            GradientChecking.assertClose(ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (c.height, c.width),
+                                                                       algorithm: .columns).scalars,
+                                         transposed, tolerance: 1e-4, "\(label) transposed")
+            GradientChecking.assertClose(ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape,
+                                                                           algorithm: .columns).scalars,
+                                         dw, tolerance: 1e-3, "\(label) weight gradient")
+        }
+    }
+
     func testShiftedGemmMatchesColumns() {
         assertAlgorithmMatchesColumns(.shiftedGemm, Self.stride1Cases)
     }
