@@ -74,6 +74,71 @@ final class ConvolutionAlgorithmTests: XCTestCase {
         }
     }
 
+    /// Calls `body(xIndex, wIndex, yIndex)` for every multiply of a direct-loop convolution.
+    func forEachProduct(_ c: Case, _ body: (Int, Int, Int) -> Void) {
+        let g = c.geometry, size = outputSize(c)
+        let groupIn = c.channels / g.groups, groupOut = c.outputChannels / g.groups
+        for n in 0..<c.batch {
+            for o in 0..<c.outputChannels {
+                let group = o / groupOut
+                for oh in 0..<size.0 {
+                    for ow in 0..<size.1 {
+                        let yIndex = ((n * c.outputChannels + o) * size.0 + oh) * size.1 + ow
+                        for ci in 0..<groupIn {
+                            for ki in 0..<c.kernel.0 {
+                                let ih = oh * g.stride.0 - g.padding.0 + ki * g.dilation.0
+                                guard ih >= 0 && ih < c.height else { continue }
+                                for kj in 0..<c.kernel.1 {
+                                    let iw = ow * g.stride.1 - g.padding.1 + kj * g.dilation.1
+                                    guard iw >= 0 && iw < c.width else { continue }
+                                    let xIndex = ((n * c.channels + group * groupIn + ci) * c.height + ih) * c.width + iw
+                                    let wIndex = ((o * groupIn + ci) * c.kernel.0 + ki) * c.kernel.1 + kj
+                                    body(xIndex, wIndex, yIndex)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The im2col maps (one GEMM written straight into y, or read straight from it, for a
+    /// single sample; a block copy for several) against direct loops.
+    func testColumnsMatchDirectLoops() {
+        let cases = Self.stride1Cases + Self.stridedCases + [
+            Case(batch: 1, channels: 6, outputChannels: 4, height: 7, width: 5, kernel: (3, 3),
+                 geometry: ConvolutionGeometry(stride: (2, 1), padding: (1, 1), groups: 2)),
+            Case(batch: 3, channels: 6, outputChannels: 9, height: 6, width: 7, kernel: (2, 3),
+                 geometry: ConvolutionGeometry(padding: (1, 0), dilation: (2, 1), groups: 3)),
+            Case(batch: 1, channels: 40, outputChannels: 37, height: 9, width: 9, kernel: (3, 3),
+                 geometry: ConvolutionGeometry()),
+        ]
+        for (index, c) in cases.enumerated() {
+            let g = c.geometry, size = outputSize(c), seed = UInt64(100 + index * 3)
+            let x = GradientChecking.random([c.batch, c.channels, c.height, c.width], seed: seed)
+            let w = GradientChecking.random([c.outputChannels, c.channels / g.groups, c.kernel.0, c.kernel.1], seed: seed + 1)
+            let y = GradientChecking.random([c.batch, c.outputChannels, size.0, size.1], seed: seed + 2)
+            let (xs, ws, ys) = (x.scalars, w.scalars, y.scalars)
+            var forward = [Float](repeating: 0, count: ys.count), transposed = [Float](repeating: 0, count: xs.count)
+            var dw = [Float](repeating: 0, count: ws.count)
+            forEachProduct(c) { xi, wi, yi in
+                forward[yi] += xs[xi] * ws[wi]
+                transposed[xi] += ys[yi] * ws[wi]
+                dw[wi] += xs[xi] * ys[yi]
+            }
+            let label = "columns case \(index)"
+            GradientChecking.assertClose(ConvolutionKernels.forward(x, w, geometry: g, outputSize: size, algorithm: .columns).scalars,
+                                         forward, tolerance: 1e-4, "\(label) forward")
+            GradientChecking.assertClose(ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (c.height, c.width),
+                                                                       algorithm: .columns).scalars,
+                                         transposed, tolerance: 1e-4, "\(label) transposed")
+            GradientChecking.assertClose(ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape,
+                                                                           algorithm: .columns).scalars,
+                                         dw, tolerance: 1e-3, "\(label) weight gradient")
+        }
+    }
+
     func testShiftedGemmMatchesColumns() {
         assertAlgorithmMatchesColumns(.shiftedGemm, Self.stride1Cases)
     }
@@ -107,12 +172,27 @@ final class ConvolutionAlgorithmTests: XCTestCase {
 
     func testChoiceFallsBackToColumnsForGroupsAndFewChannels() {
         let strided = ConvolutionGeometry(stride: (2, 1), padding: (1, 1))
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 64, 3, 3], geometry: strided), .shiftedGemm)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 64, 9, 9], weight: [64, 64, 3, 3], geometry: strided), .shiftedGemm)
         let grouped = ConvolutionGeometry(padding: (1, 1), groups: 2)
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 9, 9], weight: [64, 32, 3, 3], geometry: grouped), .columns)
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 1, 9, 9], weight: [64, 1, 3, 3], geometry: ConvolutionGeometry()), .columns)
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 7, 7], weight: [128, 64, 5, 5],
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 64, 9, 9], weight: [64, 32, 3, 3], geometry: grouped), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 1, 9, 9], weight: [64, 1, 3, 3], geometry: ConvolutionGeometry()), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 64, 7, 7], weight: [128, 64, 5, 5],
                                                     geometry: ConvolutionGeometry(padding: (2, 2))), .shiftedGemm)
+    }
+
+    func testChoiceFallsBackToColumnsForFewPositions() {
+        // A ResNet generator's blocks at batch 1 (7x7 from a reflection-padded 9x9), a U-Net's
+        // inner maps at batch 2: few positions, large weights.
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [1, 256, 9, 9], weight: [256, 256, 3, 3],
+                                                    geometry: ConvolutionGeometry()), .columns)
+        let down = ConvolutionGeometry(stride: (2, 2), padding: (1, 1))
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 512, 8, 8], weight: [1024, 512, 4, 4], geometry: down), .columns)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [2, 64, 128, 128], weight: [128, 64, 4, 4], geometry: down), .shiftedGemm)
+        // dcgan's generator at batch 64: 64·7·7 = 3136 positions.
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [64, 128, 7, 7], weight: [256, 128, 5, 5],
+                                                    geometry: ConvolutionGeometry(padding: (2, 2))), .shiftedGemm)
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: [8, 128, 7, 7], weight: [256, 128, 5, 5],
+                                                    geometry: ConvolutionGeometry(padding: (2, 2))), .columns)
     }
 
     /// Through the public ops, where the choice is automatic: a channel-rich stride-1
@@ -120,11 +200,24 @@ final class ConvolutionAlgorithmTests: XCTestCase {
     func testAutomaticChoiceThroughOpsGradients() {
         let x = GradientChecking.random([2, 32, 3, 4], seed: 40)
         let w = GradientChecking.random([32, 32, 3, 3], seed: 41) * 0.1
-        XCTAssertEqual(ConvolutionKernels.algorithm(input: x.shape, weight: w.shape, geometry: ConvolutionGeometry(padding: (1, 1))),
-                       .shiftedGemm)
         GradientChecking.assertGradient({ p in p[0].conv2d(weight: w, padding: 1).square().sum() }, at: [x],
                                         tolerance: 2e-2, "conv2d")
         GradientChecking.assertGradient({ p in p[0].convTranspose2d(weight: w, padding: 1).square().sum() }, at: [x],
                                         tolerance: 2e-2, "convTranspose2d")
+    }
+
+    /// Through the public ops on a shape large enough for the shifted GEMMs: the gradients of
+    /// sum(conv(x, w)²) are 2·transposed(y, w) and 2·weightGradient(x, y) by im2col.
+    func testAutomaticShiftedChoiceThroughOpsGradients() {
+        let g = ConvolutionGeometry(padding: (1, 1))
+        let x = GradientChecking.random([64, 32, 8, 5], seed: 42)
+        let w = GradientChecking.random([33, 32, 3, 3], seed: 43) * 0.1
+        XCTAssertEqual(ConvolutionKernels.algorithm(input: x.shape, weight: w.shape, geometry: g), .shiftedGemm)
+        let gradients = grad({ p in p[0].conv2d(weight: p[1], padding: 1).square().sum() })([x, w])
+        let y = ConvolutionKernels.forward(x, w, geometry: g, outputSize: (8, 5), algorithm: .columns)
+        let dx = ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (8, 5), algorithm: .columns)
+        let dw = ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape, algorithm: .columns)
+        GradientChecking.assertClose(gradients[0].scalars, (dx * 2).scalars, tolerance: 1e-3, "conv2d input gradient")
+        GradientChecking.assertClose(gradients[1].scalars, (dw * 2).scalars, tolerance: 1e-3, "conv2d weight gradient")
     }
 }

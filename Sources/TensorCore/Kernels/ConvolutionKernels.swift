@@ -85,6 +85,20 @@ enum ConvolutionKernels {
             }
         }
 
+        /// Where a group's [Og, P] part of sample `first` starts in y [N, O, P].
+        func outputOffset(first: Int, group: Int) -> Int {
+            first * outputChannels * positions + group * groupOutputChannels * positions
+        }
+
+        /// A group's block of y laid out [Og, count, P]: y itself for one sample, else copied
+        /// into `block`.
+        func outputBlock(_ y: UnsafeMutablePointer<Float>, _ block: UnsafeMutablePointer<Float>,
+                         first: Int, count: Int, group: Int) -> UnsafeMutablePointer<Float> {
+            if count == 1 { return y + outputOffset(first: first, group: group) }
+            copyOutputBlock(y, block, first: first, count: count, group: group, toBlock: true)
+            return block
+        }
+
         /// Copies between y [N, O, P] and a group's block laid out [Og, count, P].
         func copyOutputBlock(_ y: UnsafeMutablePointer<Float>, _ block: UnsafeMutablePointer<Float>,
                              first: Int, count: Int, group: Int, toBlock: Bool) {
@@ -115,7 +129,7 @@ enum ConvolutionKernels {
         let plan = Plan(input: x.shape, weight: w.shape, output: outputSize, geometry: geometry)
         let k = plan.layout.rows, og = plan.groupOutputChannels
         let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
-        let block = TensorStorage(uninitializedCount: og * plan.chunk * plan.positions)
+        let block = TensorStorage(uninitializedCount: plan.chunk == 1 ? 0 : og * plan.chunk * plan.positions)
         return Tensor(shape: [plan.batch, plan.outputChannels, outputSize.0, outputSize.1]) { y in
             plan.forEachChunk { first, count, group in
                 let n = count * plan.positions
@@ -123,10 +137,12 @@ enum ConvolutionKernels {
                                         + group * plan.groupInputChannels * plan.inputPlane,
                                    sampleCount: count, sampleStride: plan.inputChannels * plan.inputPlane,
                                    into: columns.base)
+                // One sample's block [Og, 1, P] is already laid out as its part of y.
+                let direct = count == 1 ? y + plan.outputOffset(first: first, group: group) : nil
                 Gemm.multiply(transposeA: false, transposeB: false, m: og, n: n, k: k,
                               a: w.storage.base + group * og * k, lda: k, b: columns.base, ldb: n,
-                              c: block.base, ldc: n)
-                plan.copyOutputBlock(y, block.base, first: first, count: count, group: group, toBlock: false)
+                              c: direct ?? block.base, ldc: n)
+                if direct == nil { plan.copyOutputBlock(y, block.base, first: first, count: count, group: group, toBlock: false) }
             }
         }
     }
@@ -147,14 +163,14 @@ enum ConvolutionKernels {
                         output: (y.shape[2], y.shape[3]), geometry: geometry)
         let k = plan.layout.rows, og = plan.groupOutputChannels
         let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
-        let block = TensorStorage(uninitializedCount: og * plan.chunk * plan.positions)
+        let block = TensorStorage(uninitializedCount: plan.chunk == 1 ? 0 : og * plan.chunk * plan.positions)
         let x = Tensor(shape: [plan.batch, inputChannels, inputSize.0, inputSize.1]) { x in
             x.update(repeating: 0, count: plan.batch * inputChannels * plan.inputPlane)
             plan.forEachChunk { first, count, group in
                 let n = count * plan.positions
-                plan.copyOutputBlock(y.storage.base, block.base, first: first, count: count, group: group, toBlock: true)
+                let gradient = plan.outputBlock(y.storage.base, block.base, first: first, count: count, group: group)
                 Gemm.multiply(transposeA: true, transposeB: false, m: k, n: n, k: og,
-                              a: w.storage.base + group * og * k, lda: k, b: block.base, ldb: n,
+                              a: w.storage.base + group * og * k, lda: k, b: gradient, ldb: n,
                               c: columns.base, ldc: n)
                 plan.layout.fold(columns.base, sampleCount: count, sampleStride: inputChannels * plan.inputPlane,
                                  into: x + first * inputChannels * plan.inputPlane + group * plan.groupInputChannels * plan.inputPlane)
@@ -177,19 +193,19 @@ enum ConvolutionKernels {
         let plan = Plan(input: x.shape, weight: weightShape, output: (y.shape[2], y.shape[3]), geometry: geometry)
         let k = plan.layout.rows, og = plan.groupOutputChannels
         let columns = TensorStorage(uninitializedCount: k * plan.chunk * plan.positions)
-        let block = TensorStorage(uninitializedCount: og * plan.chunk * plan.positions)
+        let block = TensorStorage(uninitializedCount: plan.chunk == 1 ? 0 : og * plan.chunk * plan.positions)
         return Tensor(shape: weightShape) { dw in
-            dw.update(repeating: 0, count: weightShape.reduce(1, *))
+            // The first chunk of each group writes its part of dw (beta 0), later ones add.
             plan.forEachChunk { first, count, group in
                 let n = count * plan.positions
                 plan.layout.unfold(x.storage.base + first * plan.inputChannels * plan.inputPlane
                                         + group * plan.groupInputChannels * plan.inputPlane,
                                    sampleCount: count, sampleStride: plan.inputChannels * plan.inputPlane,
                                    into: columns.base)
-                plan.copyOutputBlock(y.storage.base, block.base, first: first, count: count, group: group, toBlock: true)
+                let gradient = plan.outputBlock(y.storage.base, block.base, first: first, count: count, group: group)
                 Gemm.multiply(transposeA: false, transposeB: true, m: og, n: k, k: n,
-                              a: block.base, lda: n, b: columns.base, ldb: n,
-                              beta: 1, c: dw + group * og * k, ldc: k)
+                              a: gradient, lda: n, b: columns.base, ldb: n,
+                              beta: first == 0 ? 0 : 1, c: dw + group * og * k, ldc: k)
             }
         }
     }

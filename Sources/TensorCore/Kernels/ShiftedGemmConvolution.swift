@@ -19,9 +19,19 @@ enum ShiftedGemmConvolution {
     /// Fewest input and output channels for which the shifted GEMMs beat im2col + one GEMM.
     static let minimumChannels = 32
 
+    /// Fewest output positions over the whole batch (N·Ho·Wo) for which the shifted GEMMs beat
+    /// im2col + one GEMM. Below it the column buffer is small, while the shifted GEMMs still
+    /// re-pack the whole weight on every call and split the batch, not the product, between
+    /// threads (one thread at batch 1): a U-Net's inner maps (512 to 1024 channels on 8x8 and
+    /// less) and a ResNet generator's blocks at 7x7 ran 2x to 10x slower this way.
+    static let minimumPositions = 2560
+
     /// Whether `weight` over `input` with `geometry` runs on this algorithm.
     static func applies(input: [Int], weight: [Int], geometry: ConvolutionGeometry) -> Bool {
-        geometry.groups == 1 && weight[0] >= minimumChannels && weight[1] >= minimumChannels
+        guard geometry.groups == 1 && weight[0] >= minimumChannels && weight[1] >= minimumChannels else { return false }
+        let positions = geometry.outputSize(input: input[2], kernel: weight[2], axis: 0)
+            * geometry.outputSize(input: input[3], kernel: weight[3], axis: 1)
+        return input[0] * positions >= minimumPositions
     }
 
     /// The geometry of one convolution: input [N, C, H, W], weight [O, C, kh, kw], output
