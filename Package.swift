@@ -25,7 +25,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
-        .target(name: "NN", dependencies: ["TensorCore"]),
+        // Small C kernels with CPU dispatch at run time (the Swift targets build for baseline x86-64).
+        .target(name: "CKernels"),
+        .target(name: "NN", dependencies: ["TensorCore", "CKernels"]),
         .target(name: "MPI", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CTurboJPEG"]),
         .target(name: "GAN", dependencies: ["TensorCore", "NN", "Datasets", "Metrics", "MPI"]),

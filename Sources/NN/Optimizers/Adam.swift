@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TensorCore
 
@@ -35,6 +36,9 @@ public final class Adam: OptimizerState, Optimizer {
                 let (p, g) = (UnsafePointer(parameter.storage.base), UnsafePointer(gradient.storage.base))
                 let (pm, pv) = (UnsafePointer(m.storage.base), UnsafePointer(v.storage.base))
                 Parallel.forEachChunk(parameter.count, costPerItem: 8) { range in
+                    // AVX-512 when the CPU has it (bit-identical), else the portable loop.
+                    if gankit_adam_update(out, outM, outV, p, g, pm, pv, range.lowerBound, range.upperBound,
+                                          b1, b2, l2, shrink, stepSize, correction2Root, eps) { return }
                     forEachVector(in: range) { i, count in
                         let parameter = p.loadVector(at: i, count: count)
                         let gradient = g.loadVector(at: i, count: count) + l2 * parameter
