@@ -1,4 +1,6 @@
 #include "CKernels.h"
+
+#if defined(__x86_64__)
 #include <immintrin.h>
 
 // Every product and sum rounds on its own, as in the Swift loop this replaces.
@@ -28,10 +30,13 @@ static void adam_avx512(float *out, float *outM, float *outV,
     }
 }
 
+#endif
+
 bool gankit_adam_update(float *out, float *outM, float *outV,
                         const float *p, const float *g, const float *m, const float *v,
                         long start, long end, float b1, float b2, float l2, float shrink,
                         float stepSize, float c2root, float eps) {
+#if defined(__x86_64__)
     static int available = -1;
     if (available < 0) {
         __builtin_cpu_init();
@@ -40,4 +45,9 @@ bool gankit_adam_update(float *out, float *outM, float *outV,
     if (!available) return false;
     adam_avx512(out, outM, outV, p, g, m, v, start, end, b1, b2, l2, shrink, stepSize, c2root, eps);
     return true;
+#else
+    (void)out; (void)outM; (void)outV; (void)p; (void)g; (void)m; (void)v; (void)start; (void)end;
+    (void)b1; (void)b2; (void)l2; (void)shrink; (void)stepSize; (void)c2root; (void)eps;
+    return false;
+#endif
 }

@@ -8,7 +8,7 @@
 /// m' = b1 * m + (1 - b1) * g', v' = b2 * v + (1 - b2) * g' * g', g' = g + l2 * p, the same
 /// operations in the same order as NN's Swift loop (no fused multiply-add), so the results
 /// are bit-identical. outM/outV may be m/v (in place). Returns false, writing nothing, on a
-/// CPU without AVX-512F.
+/// CPU without AVX-512F or off x86-64.
 bool gankit_adam_update(float *out, float *outM, float *outV,
                         const float *p, const float *g, const float *m, const float *v,
                         long start, long end, float b1, float b2, float l2, float shrink,
