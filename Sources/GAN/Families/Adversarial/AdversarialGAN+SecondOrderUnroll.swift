@@ -43,11 +43,7 @@ extension AdversarialGAN {
                 let gradients = grad { (parameters: [Tensor]) -> Tensor in
                     D.update(Dictionary(uniqueKeysWithValues: zip(names, parameters)))
                     let outputs = self.discriminate(views[k].real.apply(real), views[k].fake.apply(x), labels: labels, condition: condition)
-                    var total = self.loss.discriminatorLoss(real: outputs.real, fake: outputs.fake, smoothing: self.labelSmoothing)
-                    if let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses {
-                        total = total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * self.auxiliaryWeight
-                    }
-                    return total
+                    return self.discriminatorObjective(outputs, labels: labels)
                 }(weights)
                 let t = Float(start + k + 1)
                 let correction1 = 1 - Foundation.pow(b1, t), correction2 = 1 - Foundation.pow(b2, t)
@@ -61,9 +57,7 @@ extension AdversarialGAN {
             }
             D.update(Dictionary(uniqueKeysWithValues: zip(names, weights)))
             let output = D.discriminate(self.counters.packed(finalView.apply(x)), labels: labels, condition: condition)
-            var total = self.loss.generatorLoss(fake: output.score)
-            if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
-            return total
+            return self.generatorObjective(output, labels: labels)
         }(fake)
     }
 }

@@ -192,9 +192,7 @@ public final class AdversarialGAN: NoiseSampling {
             let view = drawInputView(shape: fake.shape, noiseLevel: noiseLevel, generator: &rng)
             (valueG, fakeGradient) = valueAndGrad { (x: Tensor) in
                 let output = D.discriminate(self.counters.packed(view.apply(x)), labels: labels, condition: condition)
-                var total = self.loss.generatorLoss(fake: output.score)
-                if let labels, let classes = output.classLogits { total = total + crossEntropy(classes, labels: labels) * self.auxiliaryWeight }
-                return total
+                return self.generatorObjective(output, labels: labels)
             }(fake)
             if let savedD { D.update(savedD) }
         }
@@ -247,11 +245,7 @@ public final class AdversarialGAN: NoiseSampling {
         let (value, gradients) = valueAndGrad(model: D) { D in
             let outputs = self.discriminate(realInput, fakeInput, labels: labels, condition: condition)
             (realOutput, fakeOutput, realClasses) = (outputs.real, outputs.fake, outputs.realClasses)
-            var total = self.loss.discriminatorLoss(real: realOutput, fake: fakeOutput, smoothing: self.labelSmoothing)
-            if let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses {
-                // AC-GAN: D classifies real and generated samples by their (requested) class.
-                total = total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * self.auxiliaryWeight
-            }
+            var total = self.discriminatorObjective(outputs, labels: labels)
             if let regularizer = self.regularizer {
                 total = total + regularizer.penalty({ D.discriminate(self.counters.packed($0), labels: labels, condition: condition).score },
                                                     real: realInput, fake: fakeInput, generator: &penaltyGenerator)
@@ -260,6 +254,21 @@ public final class AdversarialGAN: NoiseSampling {
         }
         rng = penaltyGenerator
         return (value.scalar, gradients, (realOutput, fakeOutput, realClasses))
+    }
+
+    /// D's adversarial loss on its outputs for a real and a fake batch, plus AC-GAN's
+    /// classification of both batches by their (requested) class when D has a class head.
+    func discriminatorObjective(_ outputs: (real: Tensor, fake: Tensor, realClasses: Tensor?, fakeClasses: Tensor?), labels: [Int]?) -> Tensor {
+        let total = loss.discriminatorLoss(real: outputs.real, fake: outputs.fake, smoothing: labelSmoothing)
+        guard let labels, let realClasses = outputs.realClasses, let fakeClasses = outputs.fakeClasses else { return total }
+        return total + (crossEntropy(realClasses, labels: labels) + crossEntropy(fakeClasses, labels: labels)) * auxiliaryWeight
+    }
+
+    /// G's loss on D's output for a fake batch, plus AC-GAN's classification by the requested class.
+    func generatorObjective(_ output: (score: Tensor, classLogits: Tensor?), labels: [Int]?) -> Tensor {
+        let total = loss.generatorLoss(fake: output.score)
+        guard let labels, let classes = output.classLogits else { return total }
+        return total + crossEntropy(classes, labels: labels) * auxiliaryWeight
     }
 
     /// D's outputs on a real and a fake batch (packed when D takes packs). Without BatchNorm
