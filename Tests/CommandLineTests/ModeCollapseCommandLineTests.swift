@@ -6,11 +6,12 @@ import XCTest
 final class ModeCollapseCommandLineTests: GankitTestCase {
     func testCountersTrainRecordAndRejectBadValues() throws {
         let (status, output) = try gankit(["train", "vanilla", "--dataset", "ring8", "--steps", "2", "--latent-size", "4", "--pack", "2",
-                                           "--minibatch-std", "--spectral-norm", "--instance-noise", "0.1", "--unroll", "1", "--unroll-second-order", "--g-batchnorm", "false", "--out", "run"])
+                                           "--minibatch-std", "--spectral-norm", "--instance-noise", "0.1", "--unroll", "1", "--unroll-second-order", "--g-batchnorm", "false",
+                                           "--self-condition", "4", "--out", "run"])
         XCTAssertEqual(status, 0, output)
         let configuration = try String(contentsOfFile: scratch + "/run/config.json", encoding: .utf8)
         for fragment in [#""pack" : "2""#, #""minibatch-std" : "true""#, #""spectral-norm" : "true""#, #""unroll" : "1""#,
-                         #""unroll-second-order" : "true""#, #""g-batchnorm" : "false""#] {
+                         #""unroll-second-order" : "true""#, #""g-batchnorm" : "false""#, #""self-condition" : "4""#] {
             XCTAssertTrue(configuration.contains(fragment), "\(fragment) in \(configuration)")
         }
         // On 2-D data the counters not given are recorded with their 2-D defaults.
@@ -26,5 +27,7 @@ final class ModeCollapseCommandLineTests: GankitTestCase {
         try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "1", "--unroll", "-1", "--out", "bad3"], saying: ["--unroll"])
         try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "1", "--unroll-second-order", "--out", "bad4"],
                         saying: ["--unroll-second-order", "--unroll 1 or more"])
+        try assertFails(["train", "vanilla", "--dataset", "ring8", "--steps", "1", "--self-condition", "1", "--out", "bad5"],
+                        saying: ["--self-condition must be 0 (off) or a number of clusters from 2 to 1024, not 1"])
     }
 }

@@ -284,13 +284,6 @@ final class ModeCollapseCounterTests: XCTestCase {
                                      "instance-noise": "0.1", "unroll": "2"]
             return configuration
         }
-        func weights(_ trainer: Trainer) -> [String: [Float]] {
-            var result: [String: [Float]] = [:]
-            for (network, module) in trainer.model.networks {
-                for (name, value) in module.state() { result["\(network).\(name)"] = value.scalars }
-            }
-            return result
-        }
         let straight = try Trainer(configuration: settings(epochs: 2), run: RunDirectory(root + "/straight"), resume: false)
         try straight.train()
         // Interrupted after 3 of 8 steps, then resumed: the instance noise's schedule (over the
@@ -302,7 +295,7 @@ final class ModeCollapseCounterTests: XCTestCase {
         let resumed = try Trainer(configuration: settings(epochs: 2), run: RunDirectory(root + "/resumed"), resume: true)
         try resumed.train()
         XCTAssertEqual(resumed.step, 8)
-        let expected = weights(straight), got = weights(resumed)
+        let expected = straight.networkWeights, got = resumed.networkWeights
         XCTAssertTrue(expected.keys.contains("discriminator.1.weight_u"), "the power iteration's vector is checkpointed")
         XCTAssertEqual(Set(got.keys), Set(expected.keys))
         let differing = expected.keys.filter { got[$0] != expected[$0] }.sorted()

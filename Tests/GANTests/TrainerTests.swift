@@ -30,13 +30,6 @@ final class TrainerTests: XCTestCase {
         return configuration
     }
 
-    func weights(_ trainer: Trainer) -> [String: [Float]] {
-        var result: [String: [Float]] = [:]
-        for (network, module) in trainer.model.networks {
-            for (name, value) in module.state() { result["\(network).\(name)"] = value.scalars }
-        }
-        return result
-    }
 
     func gan(_ trainer: Trainer) throws -> AdversarialGAN { try XCTUnwrap(trainer.model as? AdversarialGAN) }
 
@@ -79,7 +72,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.step, 10)
         try resumed.train()
         XCTAssertEqual(resumed.step, 20)
-        XCTAssertEqual(weights(resumed), weights(straight), "1 epoch + resume must equal 2 epochs exactly")
+        XCTAssertEqual(resumed.networkWeights, straight.networkWeights, "1 epoch + resume must equal 2 epochs exactly")
 
         // An interruption mid-epoch saves a checkpoint; resuming still ends at the same weights.
         let interruptedRun = newRun()
@@ -96,7 +89,7 @@ final class TrainerTests: XCTestCase {
         let continued = try Trainer(configuration: smallConfiguration(epochs: 2), run: interruptedRun, resume: true)
         XCTAssertEqual(continued.step, 13)
         try continued.train()
-        XCTAssertEqual(weights(continued), weights(straight), "interrupt + resume must equal one run")
+        XCTAssertEqual(continued.networkWeights, straight.networkWeights, "interrupt + resume must equal one run")
         let steps = try String(contentsOfFile: interruptedRun.metricsPath, encoding: .utf8).split(separator: "\n").map { line in
             try JSONDecoder().decode(StepMetrics.self, from: Data(line.utf8)).step
         }
@@ -117,7 +110,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(constant.learningRateSchedule, .constant, "no decay unless asked (vanilla)")
         try constant.train()
         XCTAssertEqual(try gan(constant).optimizerG.learningRate, decaying.learningRateG)
-        XCTAssertNotEqual(weights(constant), weights(straight), "the decay changes the updates")
+        XCTAssertNotEqual(constant.networkWeights, straight.networkWeights, "the decay changes the updates")
         // Interrupted inside the decay and resumed: the same rates, the same weights.
         let run = newRun()
         var calls = 0
@@ -125,7 +118,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(outcome, .interrupted(step: 15))
         let resumed = try Trainer(configuration: decaying, run: run, resume: true)
         try resumed.train()
-        XCTAssertEqual(weights(resumed), weights(straight), "interrupt inside the decay + resume must equal one run")
+        XCTAssertEqual(resumed.networkWeights, straight.networkWeights, "interrupt inside the decay + resume must equal one run")
         // The schedule may change on resume, as the length may: the new one is used and recorded.
         var other = decaying
         other.options["decay-from"] = "5"

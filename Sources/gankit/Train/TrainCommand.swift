@@ -40,6 +40,9 @@ struct TrainVanillaCommand: ParsableCommand {
     var discriminatorWidths: String?
     @Option(name: .customLong("g-batchnorm"), help: "Batch-normalize G's hidden layers after the first: true or false (default true).")
     var generatorBatchNorm: Bool?
+    @Option(name: .customLong("self-condition"),
+            help: "Self-conditioned GAN: cluster the real data into K clusters as training goes (mini-batch k-means) and condition G and D on the cluster (0: off).")
+    var selfConditionClusters: Int?
     func run() throws {
         try common.train(family: "vanilla") { configuration in
             adversarial.apply(to: &configuration)
@@ -47,6 +50,7 @@ struct TrainVanillaCommand: ParsableCommand {
             if let generatorWidths { configuration.options["g-hidden"] = generatorWidths }
             if let discriminatorWidths { configuration.options["d-hidden"] = discriminatorWidths }
             if let generatorBatchNorm { configuration.options["g-batchnorm"] = String(generatorBatchNorm) }
+            if let selfConditionClusters { configuration.options["self-condition"] = String(selfConditionClusters) }
         }
     }
 }

@@ -9,7 +9,8 @@ extension AdversarialGAN {
     public convenience init(configuration: TrainingConfiguration, generator: any GeneratorNetwork,
                             discriminator: any DiscriminatorNetwork, averageNetwork: (any GeneratorNetwork)?,
                             classCount: Int? = nil, auxiliaryWeight: Float = 1, previewLabels: [Int]? = nil,
-                            previewRows: Int? = nil, counters: ModeCollapseCounters = .none) {
+                            previewRows: Int? = nil, counters: ModeCollapseCounters = .none,
+                            selfConditioning: SelfConditioning? = nil) {
         var gridGenerator = RandomGenerator(seed: configuration.seed &+ 2)
         let rows = previewLabels?.count ?? configuration.gridSize
         let previewNoise = Tensor.randn([rows, configuration.latentSize], generator: &gridGenerator)
@@ -21,6 +22,7 @@ extension AdversarialGAN {
                   latentSize: configuration.latentSize, classCount: classCount, auxiliaryWeight: auxiliaryWeight,
                   averageNetwork: averageNetwork, averageDecay: configuration.emaDecay,
                   previewNoise: previewNoise, previewLabels: previewLabels, previewRows: previewRows,
-                  previewMeans: GaussianMixture.named(configuration.dataset)?.means ?? [], counters: counters)
+                  previewMeans: GaussianMixture.named(configuration.dataset)?.means ?? [], counters: counters,
+                  selfConditioning: selfConditioning)
     }
 }

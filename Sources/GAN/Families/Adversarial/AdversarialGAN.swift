@@ -40,13 +40,16 @@ public final class AdversarialGAN: NoiseSampling {
     /// The counters to mode collapse in force: packing (D built for it), augmentation and
     /// instance noise of D's inputs, unrolled look-ahead for G's gradient.
     public let counters: ModeCollapseCounters
+    /// The self-conditioned GAN's clustering of the real data (`--self-condition K`), or nil:
+    /// then an unconditional model's G and D take each real batch's clusters as labels.
+    public let selfConditioning: SelfConditioning?
 
     public init(generator: any GeneratorNetwork, discriminator: any DiscriminatorNetwork, optimizerG: Adam, optimizerD: Adam,
                 loss: AdversarialLoss, regularizer: GradientRegularizer? = nil, discriminatorSteps: Int = 1,
                 labelSmoothing: Float = 0, latentSize: Int, classCount: Int? = nil, auxiliaryWeight: Float = 1,
                 averageNetwork: (any GeneratorNetwork)? = nil, averageDecay: Float? = nil,
                 previewNoise: Tensor, previewLabels: [Int]? = nil, previewRows: Int? = nil, previewMeans: [SIMD2<Float>] = [],
-                counters: ModeCollapseCounters = .none) {
+                counters: ModeCollapseCounters = .none, selfConditioning: SelfConditioning? = nil) {
         self.generator = generator
         self.discriminator = discriminator
         self.optimizerG = optimizerG
@@ -67,6 +70,7 @@ public final class AdversarialGAN: NoiseSampling {
         self.previewMeans = previewMeans
         discriminatorTakesJointBatches = !discriminator.namedModules().contains { $0.module is BatchNorm || $0.module is MinibatchStandardDeviation }
         self.counters = counters
+        self.selfConditioning = selfConditioning
     }
 
     // MARK: GANFamily
@@ -88,7 +92,8 @@ public final class AdversarialGAN: NoiseSampling {
     }
 
     public func trainingStep(on batch: Batch, context: StepContext, randomness: inout RandomGenerator) -> [(name: String, value: Float)] {
-        let result = step(real: batch.samples, labels: classCount == nil ? nil : batch.labels, progress: context.progress, generator: &randomness)
+        let labels = classCount != nil ? batch.labels : selfConditioning?.labels(for: batch.samples, generator: &randomness)
+        let result = step(real: batch.samples, labels: labels, progress: context.progress, generator: &randomness)
         var scalars: [(name: String, value: Float)] = [
             ("lossD", result.lossD), ("lossG", result.lossG), ("realScore", result.realScore), ("fakeScore", result.fakeScore),
             ("gradientNormD", result.normD), ("gradientNormG", result.normG),

@@ -22,18 +22,59 @@ public enum UnconditionalFamilies {
         }
         let counters = try ModeCollapseCounters(configuration: configuration, sampleShape: sampleShape, conditional: false)
         let widths = architecture == .vanilla ? try MLPWidths(configuration: configuration, sampleShape: sampleShape) : nil
+        let clusters = try selfConditionClusters(architecture, configuration)
         var weights = RandomGenerator(seed: configuration.seed)
-        let G = architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, widths: widths, generator: &weights)
-        let D = architecture.makeDiscriminator(sampleShape: sampleShape, seed: configuration.seed, counters: counters, widths: widths,
+        func makeG(_ rng: inout RandomGenerator) -> any GeneratorNetwork {
+            guard clusters > 0 else {
+                return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, widths: widths, generator: &rng)
+            }
+            // The noise's first coordinate gives way to the cluster's one-hot code.
+            let main = architecture.makeGenerator(latentSize: configuration.latentSize - 1 + clusters, sampleShape: sampleShape, widths: widths,
+                                                  generator: &rng)
+            return SelfConditionedGenerator(main: main, clusterCount: clusters)
+        }
+        let G = makeG(&weights)
+        let D: any DiscriminatorNetwork
+        if clusters > 0 {
+            // The MLP takes each sample's values and its cluster code side by side: built as
+            // for flat samples of that many values (packing multiplies them as it does the data).
+            let features = sampleShape.reduce(1, *)
+            let main = architecture.makeDiscriminator(sampleShape: [features + clusters], seed: configuration.seed, counters: counters,
+                                                      widths: widths, generator: &weights)
+            D = SelfConditionedDiscriminator(main: main, clusters: DataClusters(clusterCount: clusters, featureCount: features), pack: counters.pack)
+        } else {
+            D = architecture.makeDiscriminator(sampleShape: sampleShape, seed: configuration.seed, counters: counters, widths: widths,
                                                generator: &weights)
+        }
         // DCGAN's initialization: N(0, 0.02) for every Linear and convolution weight.
         G.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
         D.initializeWeights(.normal(standardDeviation: 0.02), generator: &weights)
         counters.applySpectralNorm(to: D, generator: &weights)
-        let average: Sequential? = configuration.emaDecay.map { _ in
+        let average: (any GeneratorNetwork)? = configuration.emaDecay.map { _ in
             var unused = RandomGenerator(seed: 0)
-            return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, widths: widths, generator: &unused)
+            return makeG(&unused)
         }
-        return AdversarialGAN(configuration: configuration, generator: G, discriminator: D, averageNetwork: average, counters: counters)
+        let selfConditioning = (D as? SelfConditionedDiscriminator).flatMap { D in
+            (G as? SelfConditionedGenerator).map { SelfConditioning(discriminator: D, generator: $0) }
+        }
+        return AdversarialGAN(configuration: configuration, generator: G, discriminator: D, averageNetwork: average, counters: counters,
+                              selfConditioning: selfConditioning)
+    }
+
+    /// The clusters of `--self-condition K` (0: off), checked against the run's other settings.
+    static func selfConditionClusters(_ architecture: Architecture, _ configuration: TrainingConfiguration) throws -> Int {
+        let clusters = try configuration.option("self-condition", default: 0, valid: { $0 == 0 || (2...1024).contains($0) },
+                                                requirement: "0 (off) or a number of clusters from 2 to 1024")
+        guard clusters > 0 else { return 0 }
+        guard architecture == .vanilla else {
+            throw TrainingError.invalidConfiguration("--self-condition is built for vanilla's MLPs; dcgan does not take it")
+        }
+        guard configuration.latentSize >= 2 else {
+            throw TrainingError.invalidConfiguration("--self-condition uses the noise's first coordinate to draw the cluster, so it needs --latent-size 2 or more")
+        }
+        guard configuration.batchSize >= clusters else {
+            throw TrainingError.invalidConfiguration("--self-condition \(clusters) starts its clusters from the first batch, so it needs --batch \(clusters) or more")
+        }
+        return clusters
     }
 }
