@@ -163,6 +163,8 @@ struct EvalCommand: ParsableCommand {
         print(row("modes covered", "\(coverage.coveredModes) / \(coverage.modeCount)"))
         print(row("high-quality samples", String(format: "%.2f%%", 100 * coverage.highQualityShare)))
         print(row("reverse KL (modes)", coverage.reverseKL.map { String(format: "%.4f", $0) } ?? "n/a (no high-quality sample)"))
+        print(row("spread around modes", coverage.spread.map { String(format: "%.3f of the data's standard deviation (the data: %.3f)", $0, ModeCoverage.trueSpread) }
+                  ?? "n/a (no high-quality sample)"))
         print(row("samples per mode", coverage.modeHistogram.map(String.init).joined(separator: " ")))
         try write(MixtureReport(source: source, mixture: mixtureName, modeCoverage: coverage,
                                 seconds: Date().timeIntervalSince(started)), to: jsonPath)

@@ -23,6 +23,19 @@ final class ModeCoverageTests: XCTestCase {
         XCTAssertEqual(coverage.coveredModes, 25)
         XCTAssertGreaterThan(coverage.highQualityShare, 0.98)  // 1 - exp(-4.5) = 98.9% of a 2-D Gaussian lies within 3 std
         XCTAssertLessThan(try XCTUnwrap(coverage.reverseKL), 0.02)
+        XCTAssertEqual(try XCTUnwrap(coverage.spread), ModeCoverage.trueSpread, accuracy: 0.03, "the data's own spread")
+        XCTAssertEqual(ModeCoverage.trueSpread, 0.974, accuracy: 0.001)
+    }
+
+    func testSpreadMeasuresHowWideTheModesAre() throws {
+        // Samples at half the mixture's standard deviation spread half as wide; points on
+        // the means do not spread at all.
+        var generator = RandomGenerator(seed: 4)
+        let narrow = GaussianMixture(means: GaussianMixture.grid25.means, standardDeviation: 0.025)
+        let points = narrow.sample(count: ModeCoverage.protocolSampleCount, generator: &generator).points
+        XCTAssertEqual(try XCTUnwrap(ModeCoverage(points: points, mixture: .grid25).spread), 0.5, accuracy: 0.02)
+        let means = Tensor(GaussianMixture.ring8.means.flatMap { [$0.x, $0.y] }, shape: [8, 2])
+        XCTAssertEqual(try XCTUnwrap(ModeCoverage(points: means, mixture: .ring8).spread), 0, accuracy: 1e-6)
     }
 
     func testCollapsedSetCoversOneMode() {
