@@ -178,6 +178,7 @@ final class ModeCollapseCounterTests: XCTestCase {
         XCTAssertEqual(fresh.batchSize, 256)
         XCTAssertEqual(fresh.learningRateG, 1e-4)
         XCTAssertEqual(fresh.learningRateD, 4e-4, "TTUR")
+        XCTAssertEqual(fresh.options["self-condition"], "50", "the self-conditioned GAN on 50 clusters")
         var expected = ModeCollapseCounters.twoDimensionalDefault
         expected.pack = 2
         XCTAssertEqual(try ModeCollapseCounters(configuration: fresh, sampleShape: [2], conditional: false), expected)

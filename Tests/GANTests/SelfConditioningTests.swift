@@ -63,7 +63,7 @@ final class SelfConditioningTests: XCTestCase {
 
     func testGeneratorDrawsTheClusterFromTheNoiseByTheClustersWeights() {
         var rng = RandomGenerator(seed: 2)
-        let main = Sequential { Linear(3 + 2, 2, generator: &rng) }
+        let main = OneHotConditionedMLP(Sequential { Linear(3 + 2, 2, generator: &rng) }, classCount: 3)
         let G = SelfConditionedGenerator(main: main, clusterCount: 3)
         G.setBuffer("cluster_weights", Tensor([0.5, 0.25, 0.25]))
         // Φ(-1) = 0.16 → cluster 0; Φ(0.1) = 0.54 → 1; Φ(1.5) = 0.93 → 2.
@@ -127,9 +127,35 @@ final class SelfConditioningTests: XCTestCase {
             }
         }
         var images = TrainingConfiguration(family: "dcgan", dataset: "fashion-mnist")
-        images.sampleShape = [1, 28, 28]
+        images.sampleShape = [1, 32, 32]
         images.options = ["self-condition": "4"]
-        XCTAssertThrowsError(try UnconditionalFamilies.dcgan.make(images)) { XCTAssertTrue("\($0)".contains("dcgan does not take it"), "\($0)") }
+        XCTAssertThrowsError(try UnconditionalFamilies.dcgan.make(images)) { XCTAssertTrue("\($0)".contains("takes 28x28 images"), "\($0)") }
+        images.sampleShape = [1, 28, 28]
+        images.options["pack"] = "2"
+        XCTAssertThrowsError(try UnconditionalFamilies.dcgan.make(images)) { XCTAssertTrue("\($0)".contains("--pack"), "\($0)") }
+    }
+
+    func testSelfConditionedDCGANUsesCGANsProjectionNetworksOnClusters() throws {
+        var settings = TrainingConfiguration(family: "dcgan", dataset: "stacked-fashion-mnist")
+        settings.sampleShape = [3, 28, 28]
+        settings.latentSize = 6
+        settings.batchSize = 8
+        settings.options = ["self-condition": "4"]
+        let model = try XCTUnwrap(UnconditionalFamilies.dcgan.make(settings) as? AdversarialGAN)
+        let G = try XCTUnwrap(model.generator as? SelfConditionedGenerator)
+        let D = try XCTUnwrap(model.discriminator as? SelfConditionedDiscriminator)
+        let shapesG = Dictionary(uniqueKeysWithValues: G.state().map { ($0.name, $0.value.shape) })
+        let shapesD = Dictionary(uniqueKeysWithValues: D.state().map { ($0.name, $0.value.shape) })
+        XCTAssertEqual(shapesG["main.linear.weight"], [7 * 7 * 256, 5], "the noise's other 5 coordinates")
+        XCTAssertEqual(shapesG["main.bn0.embed.weight"]?.first, 4, "class-conditional BatchNorm over the 4 clusters")
+        XCTAssertEqual(shapesD["main.embedding.weight"]?.first, 4, "projection D over the 4 clusters")
+        XCTAssertEqual(shapesD["clusters.centroids"], [4, 3 * 28 * 28])
+        var rng = RandomGenerator(seed: 5)
+        let batch = Batch(samples: Tensor.uniform([8, 3, 28, 28], low: -1, high: 1, generator: &rng), labels: [], epoch: 0, index: 0)
+        let scalars = model.trainingStep(on: batch, context: StepContext(step: 1, totalSteps: 1, stepsPerEpoch: 1), randomness: &rng)
+        XCTAssertTrue(scalars.allSatisfy { $0.value.isFinite }, "\(scalars)")
+        XCTAssertEqual(D.clusters.buffer("counts").scalars.reduce(0, +), 4 + 8)
+        XCTAssertEqual(model.samples(latent: Tensor.randn([3, 6], generator: &rng), labels: nil, useAverage: false).shape, [3, 3, 28, 28])
     }
 
     func testResumeIsBitExactWithSelfConditioningOnImages() throws {

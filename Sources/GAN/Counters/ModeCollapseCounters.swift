@@ -168,9 +168,9 @@ extension TrainingConfiguration {
     /// The settings measured best on the 2-D mixtures over 10 seeds (README, "Countering mode
     /// collapse"), the starting point of a new `vanilla` run on one; flags given override them:
     /// latent size 8, batch 256, two time scales (TTUR: learning rate 1e-4 for G, 4e-4 for D),
-    /// `twoDimensionalSteps` steps, and the counters of `ModeCollapseCounters.twoDimensionalDefault`
-    /// (PacGAN2), recorded in the options. `applyTwoDimensionalDecayDefault` adds the rate decay
-    /// once the run's length is known.
+    /// `twoDimensionalSteps` steps, the counters of `ModeCollapseCounters.twoDimensionalDefault`
+    /// (PacGAN2) and self-conditioning on `twoDimensionalClusters` clusters, recorded in the
+    /// options. `applyTwoDimensionalDecayDefault` adds the rate decay once the run's length is known.
     public mutating func applyTwoDimensionalDefaults() {
         guard isTwoDimensionalMixtureRun else { return }
         latentSize = 8
@@ -179,7 +179,11 @@ extension TrainingConfiguration {
         learningRateD = 4e-4
         steps = Self.twoDimensionalSteps
         options.merge(ModeCollapseCounters.twoDimensionalDefault.options) { current, _ in current }
+        if options["self-condition"] == nil { options["self-condition"] = String(Self.twoDimensionalClusters) }
     }
+
+    /// The clusters of the self-conditioned GAN a 2-D run uses by default (`--self-condition`).
+    public static let twoDimensionalClusters = 50
 
     /// The length of a 2-D run by default.
     public static let twoDimensionalSteps = 10_000

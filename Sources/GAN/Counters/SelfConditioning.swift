@@ -146,16 +146,16 @@ func oneHot(_ labels: [Int], classes k: Int) -> Tensor {
     }
 }
 
-/// G(z, c) of a self-conditioned GAN: the one-hot cluster `c` and the noise's other
-/// coordinates into `main`. Without labels (sampling), the cluster is drawn from the noise's
-/// first coordinate by the clusters' weights (the inverse of their cumulative distribution at
-/// Φ(z₀)), so a sample is still a function of N(0, I) noise alone. Keys `main.*` and
-/// `cluster_weights` (a buffer: each cluster's share of the real data).
+/// G(z, c) of a self-conditioned GAN: a conditional generator `main` fed the noise's other
+/// coordinates and cluster `c`. Without labels (sampling), the cluster is drawn from the
+/// noise's first coordinate by the clusters' weights (the inverse of their cumulative
+/// distribution at Φ(z₀)), so a sample is still a function of N(0, I) noise alone. Keys
+/// `main.*` and `cluster_weights` (a buffer: each cluster's share of the real data).
 public final class SelfConditionedGenerator: Module, GeneratorNetwork {
-    public let main: Sequential
+    public let main: any GeneratorNetwork
     public let clusterCount: Int
 
-    public init(main: Sequential, clusterCount: Int) {
+    public init(main: any GeneratorNetwork, clusterCount: Int) {
         self.main = main
         self.clusterCount = clusterCount
         super.init()
@@ -177,33 +177,55 @@ public final class SelfConditionedGenerator: Module, GeneratorNetwork {
     }
 
     public func generate(_ noise: Tensor, labels: [Int]?) -> Tensor {
-        let clusters = labels ?? self.clusters(forNoise: noise)
-        return main(Tensor.concat([oneHot(clusters, classes: clusterCount), noise.slice(axis: 1, 1..<noise.shape[1])], axis: 1))
+        main.generate(noise.slice(axis: 1, 1..<noise.shape[1]), labels: labels ?? clusters(forNoise: noise))
     }
 }
 
-/// D(x, c) of a self-conditioned GAN: each sample flattened beside its one-hot cluster (for a
-/// pack of `pack` samples, their values then their codes), into `main`. Owns the data's
-/// `clusters`. Keys `main.*`, `clusters.centroids`, `clusters.counts`.
+/// D(x, c) of a self-conditioned GAN: a conditional discriminator `main` given each sample's
+/// cluster (for samples without one, the nearest centroid's). Owns the data's `clusters`.
+/// Keys `main.*`, `clusters.centroids`, `clusters.counts`.
 public final class SelfConditionedDiscriminator: Module, DiscriminatorNetwork {
-    public let main: Sequential
+    public let main: any DiscriminatorNetwork
     public let clusters: DataClusters
-    public let pack: Int
 
-    public init(main: Sequential, clusters: DataClusters, pack: Int) {
+    public init(main: any DiscriminatorNetwork, clusters: DataClusters) {
         self.main = main
         self.clusters = clusters
-        self.pack = pack
         super.init()
         registerChild("main", main)
         registerChild("clusters", clusters)
     }
 
     public func discriminate(_ samples: Tensor, labels: [Int]?) -> (score: Tensor, classLogits: Tensor?) {
+        main.discriminate(samples, labels: labels ?? clusters.assign(samples.reshape([-1, clusters.featureCount])))
+    }
+}
+
+/// An MLP conditioned on one-hot labels: each sample's code joined to its values (for a pack
+/// of samples, their values then their codes) before `layers`, which are registered under
+/// their indices as in a `Sequential`. Serves as G (noise and code in) and as D (samples and
+/// codes in).
+public final class OneHotConditionedMLP: Module, GeneratorNetwork, DiscriminatorNetwork {
+    let layers: Sequential
+    public let classCount: Int
+
+    public init(_ layers: Sequential, classCount: Int) {
+        self.layers = layers
+        self.classCount = classCount
+        super.init()
+        for (index, layer) in layers.layers.enumerated() { registerChild(String(index), layer) }
+    }
+
+    public func generate(_ noise: Tensor, labels: [Int]?) -> Tensor {
+        guard let labels else { fatalError("OneHotConditionedMLP needs class labels") }
+        return layers(Tensor.concat([oneHot(labels, classes: classCount), noise], axis: 1))
+    }
+
+    public func discriminate(_ samples: Tensor, labels: [Int]?) -> (score: Tensor, classLogits: Tensor?) {
+        guard let labels else { fatalError("OneHotConditionedMLP needs class labels") }
         let rows = samples.shape[0]
-        let labels = labels ?? clusters.assign(samples.reshape([rows * pack, -1]))
-        let codes = oneHot(labels, classes: clusters.clusterCount).reshape([rows, pack * clusters.clusterCount])
-        return (main(Tensor.concat([samples.reshape([rows, -1]), codes], axis: 1)), nil)
+        let codes = oneHot(labels, classes: classCount).reshape([rows, -1])
+        return (layers(Tensor.concat([samples.reshape([rows, -1]), codes], axis: 1)), nil)
     }
 }
 

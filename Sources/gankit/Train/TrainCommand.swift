@@ -40,9 +40,7 @@ struct TrainVanillaCommand: ParsableCommand {
     var discriminatorWidths: String?
     @Option(name: .customLong("g-batchnorm"), help: "Batch-normalize G's hidden layers after the first: true or false (default true).")
     var generatorBatchNorm: Bool?
-    @Option(name: .customLong("self-condition"),
-            help: "Self-conditioned GAN: cluster the real data into K clusters as training goes (mini-batch k-means) and condition G and D on the cluster (0: off).")
-    var selfConditionClusters: Int?
+    @OptionGroup var selfConditioning: SelfConditioningOptions
     func run() throws {
         try common.train(family: "vanilla") { configuration in
             adversarial.apply(to: &configuration)
@@ -50,7 +48,7 @@ struct TrainVanillaCommand: ParsableCommand {
             if let generatorWidths { configuration.options["g-hidden"] = generatorWidths }
             if let discriminatorWidths { configuration.options["d-hidden"] = discriminatorWidths }
             if let generatorBatchNorm { configuration.options["g-batchnorm"] = String(generatorBatchNorm) }
-            if let selfConditionClusters { configuration.options["self-condition"] = String(selfConditionClusters) }
+            selfConditioning.apply(to: &configuration)
         }
     }
 }
@@ -61,10 +59,23 @@ struct TrainDCGANCommand: ParsableCommand {
     @OptionGroup var common: CommonTrainingOptions
     @OptionGroup var adversarial: AdversarialTrainingOptions
     @OptionGroup(title: "Counters to mode collapse") var counters: ModeCollapseOptions
+    @OptionGroup var selfConditioning: SelfConditioningOptions
     func run() throws {
         try common.train(family: "dcgan") { configuration in
             adversarial.apply(to: &configuration)
             counters.apply(to: &configuration)
+            selfConditioning.apply(to: &configuration)
         }
+    }
+}
+
+/// `--self-condition K` of the unconditional families (vanilla, dcgan).
+struct SelfConditioningOptions: ParsableArguments {
+    @Option(name: .customLong("self-condition"),
+            help: "Self-conditioned GAN: cluster the real data into K clusters as training goes (mini-batch k-means) and condition G and D on the cluster (0: off; default 50 for vanilla on ring8/grid25, else 0).")
+    var clusters: Int?
+
+    func apply(to configuration: inout TrainingConfiguration) {
+        if let clusters { configuration.options["self-condition"] = String(clusters) }
     }
 }

@@ -20,28 +20,27 @@ public enum UnconditionalFamilies {
                 "\(architecture.rawValue) does not train on samples of shape \(sampleShape) from \(configuration.dataset)"
                 + (architecture == .dcgan ? "; it takes 1 or 3 channels at 28x28, 32x32 or 64x64 (use --image-size 32 or 64)" : ""))
         }
-        let counters = try ModeCollapseCounters(configuration: configuration, sampleShape: sampleShape, conditional: false)
+        let clusters = try selfConditionClusters(architecture, configuration, sampleShape: sampleShape)
+        // A self-conditioned dcgan's D judges each image with its cluster, as cgan's does.
+        let counters = try ModeCollapseCounters(configuration: configuration, sampleShape: sampleShape,
+                                                conditional: clusters > 0 && architecture == .dcgan)
         let widths = architecture == .vanilla ? try MLPWidths(configuration: configuration, sampleShape: sampleShape) : nil
-        let clusters = try selfConditionClusters(architecture, configuration)
         var weights = RandomGenerator(seed: configuration.seed)
         func makeG(_ rng: inout RandomGenerator) -> any GeneratorNetwork {
             guard clusters > 0 else {
                 return architecture.makeGenerator(latentSize: configuration.latentSize, sampleShape: sampleShape, widths: widths, generator: &rng)
             }
-            // The noise's first coordinate gives way to the cluster's one-hot code.
-            let main = architecture.makeGenerator(latentSize: configuration.latentSize - 1 + clusters, sampleShape: sampleShape, widths: widths,
-                                                  generator: &rng)
-            return SelfConditionedGenerator(main: main, clusterCount: clusters)
+            // The noise's first coordinate draws the cluster; the rest goes into the network.
+            return SelfConditionedGenerator(main: architecture.makeClusterConditionedGenerator(
+                latentSize: configuration.latentSize - 1, clusters: clusters, sampleShape: sampleShape, widths: widths, generator: &rng),
+                                            clusterCount: clusters)
         }
         let G = makeG(&weights)
         let D: any DiscriminatorNetwork
         if clusters > 0 {
-            // The MLP takes each sample's values and its cluster code side by side: built as
-            // for flat samples of that many values (packing multiplies them as it does the data).
-            let features = sampleShape.reduce(1, *)
-            let main = architecture.makeDiscriminator(sampleShape: [features + clusters], seed: configuration.seed, counters: counters,
-                                                      widths: widths, generator: &weights)
-            D = SelfConditionedDiscriminator(main: main, clusters: DataClusters(clusterCount: clusters, featureCount: features), pack: counters.pack)
+            let main = architecture.makeClusterConditionedDiscriminator(clusters: clusters, sampleShape: sampleShape, seed: configuration.seed,
+                                                                        counters: counters, widths: widths, generator: &weights)
+            D = SelfConditionedDiscriminator(main: main, clusters: DataClusters(clusterCount: clusters, featureCount: sampleShape.reduce(1, *)))
         } else {
             D = architecture.makeDiscriminator(sampleShape: sampleShape, seed: configuration.seed, counters: counters, widths: widths,
                                                generator: &weights)
@@ -62,18 +61,18 @@ public enum UnconditionalFamilies {
     }
 
     /// The clusters of `--self-condition K` (0: off), checked against the run's other settings.
-    static func selfConditionClusters(_ architecture: Architecture, _ configuration: TrainingConfiguration) throws -> Int {
+    static func selfConditionClusters(_ architecture: Architecture, _ configuration: TrainingConfiguration, sampleShape: [Int]) throws -> Int {
         let clusters = try configuration.option("self-condition", default: 0, valid: { $0 == 0 || (2...1024).contains($0) },
                                                 requirement: "0 (off) or a number of clusters from 2 to 1024")
         guard clusters > 0 else { return 0 }
-        guard architecture == .vanilla else {
-            throw TrainingError.invalidConfiguration("--self-condition is built for vanilla's MLPs; dcgan does not take it")
+        guard architecture == .vanilla || sampleShape.last == 28 else {
+            throw TrainingError.invalidConfiguration("--self-condition on dcgan takes 28x28 images (its conditional networks are cgan's), not \(sampleShape)")
         }
         guard configuration.latentSize >= 2 else {
             throw TrainingError.invalidConfiguration("--self-condition uses the noise's first coordinate to draw the cluster, so it needs --latent-size 2 or more")
         }
         guard configuration.batchSize >= clusters else {
-            throw TrainingError.invalidConfiguration("--self-condition \(clusters) starts its clusters from the first batch, so it needs --batch \(clusters) or more")
+            throw TrainingError.invalidConfiguration("--self-condition \(clusters) starts its clusters from the first batch, so it needs --batch \(clusters) or more (--self-condition 0 turns it off)")
         }
         return clusters
     }
