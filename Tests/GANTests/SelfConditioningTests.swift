@@ -82,6 +82,17 @@ final class SelfConditioningTests: XCTestCase {
         XCTAssertNotEqual(G.generate(other, labels: nil).scalars, outputs, "without labels the two rows draw clusters 2 and 0")
     }
 
+    func testOneHotConditionedMLPsGradientInItsSamples() {
+        // D's score of two packed 2-D points, each with its code, against central differences.
+        var rng = RandomGenerator(seed: 6)
+        let D = OneHotConditionedMLP(Sequential { Flatten(); Linear(2 * (2 + 3), 5, generator: &rng); LeakyReLU(0.2); Linear(5, 1, generator: &rng) },
+                                     classCount: 3)
+        let points = GradientCheck.random([2, 4], seed: 8)
+        assertGradient({ D.discriminate($0, labels: [2, 0, 1, 1]).score }, at: points, "packed points with codes")
+        let G = OneHotConditionedMLP(Sequential { Linear(3 + 2, 4, generator: &rng); Tanh(); Linear(4, 2, generator: &rng) }, classCount: 3)
+        assertGradient({ G.generate($0, labels: [1, 2, 0]) }, at: GradientCheck.random([3, 2], seed: 9), "noise with codes")
+    }
+
     func configuration(options: [String: String]) -> TrainingConfiguration {
         var configuration = TrainingConfiguration(family: "vanilla", dataset: "grid25")
         configuration.sampleShape = [2]
