@@ -11,7 +11,7 @@ final class ReportCommandLineTests: GankitTestCase {
     }
 
     func testReportWritesAPNGOfAMonitoredRun() throws {
-        let (status, output) = try gankit(["train", "vanilla", "--dataset", "ring8", "--steps", "12", "--batch", "64",
+        let (status, output) = try gankit(["train", "vanilla", "--dataset", "ring8", "--steps", "12", "--batch", "32",
                                           "--monitor-every", "6", "--out", "run"])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("monitor at step 6: modes "), output)

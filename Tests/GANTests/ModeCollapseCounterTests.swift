@@ -158,30 +158,38 @@ final class ModeCollapseCounterTests: XCTestCase {
         XCTAssertEqual(fresh.batchSize, 256)
         XCTAssertEqual(fresh.learningRateG, 1e-4)
         XCTAssertEqual(fresh.learningRateD, 4e-4, "TTUR")
-        XCTAssertEqual(fresh.options["self-condition"], "50", "the self-conditioned GAN on 50 clusters")
         var expected = ModeCollapseCounters.twoDimensionalDefault
         expected.pack = 2
         XCTAssertEqual(try ModeCollapseCounters(configuration: fresh, sampleShape: [2], conditional: false), expected)
         XCTAssertEqual(fresh.steps, TrainingConfiguration.twoDimensionalSteps)
         XCTAssertNil(fresh.options["decay-from"], "the decay is placed once the run's length is known")
-        fresh.applyTwoDimensionalDecayDefault()
+        fresh.applyTwoDimensionalDefaultsAfterFlags()
         XCTAssertEqual(fresh.options["decay-from"], String(TrainingConfiguration.twoDimensionalSteps / 2), "decay over the second half")
+        XCTAssertEqual(fresh.options["self-condition"], "50", "the self-conditioned GAN on 50 clusters")
+        var smallBatch = TrainingConfiguration(family: "vanilla", dataset: "ring8")
+        smallBatch.applyTwoDimensionalDefaults()
+        smallBatch.batchSize = 16
+        smallBatch.applyTwoDimensionalDefaultsAfterFlags()
+        XCTAssertEqual(smallBatch.options["self-condition"], "16", "no more clusters than the batch holds")
+        smallBatch.options["self-condition"] = "0"
+        smallBatch.applyTwoDimensionalDefaultsAfterFlags()
+        XCTAssertEqual(smallBatch.options["self-condition"], "0", "a --self-condition given stays")
         var shorter = TrainingConfiguration(family: "vanilla", dataset: "ring8")
         shorter.applyTwoDimensionalDefaults()
         shorter.steps = 301
-        shorter.applyTwoDimensionalDecayDefault()
+        shorter.applyTwoDimensionalDefaultsAfterFlags()
         XCTAssertEqual(shorter.options["decay-from"], "150", "half of the --steps given")
         shorter.steps = nil
         shorter.epochs = 2
         shorter.options["decay-from"] = nil
-        shorter.applyTwoDimensionalDecayDefault()
+        shorter.applyTwoDimensionalDefaultsAfterFlags()
         XCTAssertEqual(shorter.options["decay-from"], String(50_000 / 256), "half of 2 epochs of 195 batches")
         shorter.options["decay-from"] = "7"
-        shorter.applyTwoDimensionalDecayDefault()
+        shorter.applyTwoDimensionalDefaultsAfterFlags()
         XCTAssertEqual(shorter.options["decay-from"], "7", "a --decay-from given stays")
         var images = TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist")
         images.applyTwoDimensionalDefaults()
-        images.applyTwoDimensionalDecayDefault()
+        images.applyTwoDimensionalDefaultsAfterFlags()
         XCTAssertEqual(images, TrainingConfiguration(family: "vanilla", dataset: "fashion-mnist"), "only 2-D mixtures")
     }
 

@@ -61,6 +61,39 @@ final class SelfConditioningTests: XCTestCase {
         XCTAssertEqual(clusters.assign(point), [k])
     }
 
+    /// Rank `rank` of a group of two whose other process holds `otherRows`: an all-reduce adds
+    /// the other process's contribution, its rows at its offset in the global batch.
+    final class TwoProcessGroup: Communicator, @unchecked Sendable {
+        let rank: Int, size = 2
+        let otherRows: [Float]
+        init(rank: Int, otherRows: [Float]) { (self.rank, self.otherRows) = (rank, otherRows) }
+        func allReduceSum(_ values: UnsafeMutablePointer<Float>, count: Int) {
+            let offset = rank == 0 ? count / 2 : 0
+            for index in 0..<otherRows.count { values[offset + index] += otherRows[index] }
+        }
+    }
+
+    func testUnderDataParallelTrainingEveryProcessLearnsFromTheGlobalBatch() {
+        let centers: [SIMD2<Float>] = [[-3, -3], [-3, 3], [3, -3], [3, 3]]
+        var draws = RandomGenerator(seed: 11)
+        let first = blobs(centers, perBlob: 4, generator: &draws), second = blobs(centers, perBlob: 4, generator: &draws)
+        let global = Tensor.concat([first, second], axis: 0)
+        let alone = DataClusters(clusterCount: 4, featureCount: 2)
+        var rngAlone = RandomGenerator(seed: 12)
+        let globalLabels = alone.learn(from: global, generator: &rngAlone) + alone.learn(from: global, generator: &rngAlone)
+        for rank in 0..<2 {
+            let clusters = DataClusters(clusterCount: 4, featureCount: 2)
+            clusters.synchronization = TwoProcessGroup(rank: rank, otherRows: (rank == 0 ? second : first).scalars)
+            var rng = RandomGenerator(seed: 12)
+            let mine = rank == 0 ? first : second
+            let labels = clusters.learn(from: mine, generator: &rng) + clusters.learn(from: mine, generator: &rng)
+            let expected = Array(globalLabels[(16 * rank)..<(16 * rank + 16)]) + Array(globalLabels[(32 + 16 * rank)..<(32 + 16 * rank + 16)])
+            XCTAssertEqual(labels, expected, "rank \(rank) labels its rows as one process labels the global batch")
+            XCTAssertEqual(clusters.buffer("centroids").scalars, alone.buffer("centroids").scalars, "rank \(rank)")
+            XCTAssertEqual(clusters.buffer("counts").scalars, alone.buffer("counts").scalars, "rank \(rank)")
+        }
+    }
+
     func testGeneratorDrawsTheClusterFromTheNoiseByTheClustersWeights() {
         var rng = RandomGenerator(seed: 2)
         let main = OneHotConditionedMLP(Sequential { Linear(3 + 2, 2, generator: &rng) }, classCount: 3)

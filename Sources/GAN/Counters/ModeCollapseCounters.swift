@@ -168,9 +168,9 @@ extension TrainingConfiguration {
     /// The settings measured best on the 2-D mixtures over 10 seeds (README, "Countering mode
     /// collapse"), the starting point of a new `vanilla` run on one; flags given override them:
     /// latent size 8, batch 256, two time scales (TTUR: learning rate 1e-4 for G, 4e-4 for D),
-    /// `twoDimensionalSteps` steps, the counters of `ModeCollapseCounters.twoDimensionalDefault`
-    /// (PacGAN2) and self-conditioning on `twoDimensionalClusters` clusters, recorded in the
-    /// options. `applyTwoDimensionalDecayDefault` adds the rate decay once the run's length is known.
+    /// `twoDimensionalSteps` steps and the counters of `ModeCollapseCounters.twoDimensionalDefault`
+    /// (PacGAN2), recorded in the options. `applyTwoDimensionalDefaultsAfterFlags` adds the rate
+    /// decay and the self-conditioning once the run's length and batch are known.
     public mutating func applyTwoDimensionalDefaults() {
         guard isTwoDimensionalMixtureRun else { return }
         latentSize = 8
@@ -179,20 +179,25 @@ extension TrainingConfiguration {
         learningRateD = 4e-4
         steps = Self.twoDimensionalSteps
         options.merge(ModeCollapseCounters.twoDimensionalDefault.options) { current, _ in current }
-        if options["self-condition"] == nil { options["self-condition"] = String(Self.twoDimensionalClusters) }
     }
 
-    /// The clusters of the self-conditioned GAN a 2-D run uses by default (`--self-condition`).
+    /// The clusters of the self-conditioned GAN a 2-D run uses by default (`--self-condition`),
+    /// or as many as its batch holds when that is fewer.
     public static let twoDimensionalClusters = 50
 
     /// The length of a 2-D run by default.
     public static let twoDimensionalSteps = 10_000
 
-    /// For a new `vanilla` run on a 2-D mixture without `--decay-from`, after the flags: records
-    /// `decay-from` as half the run, so every rate decays linearly to 0 over its second half.
-    public mutating func applyTwoDimensionalDecayDefault() {
-        guard isTwoDimensionalMixtureRun, options["decay-from"] == nil else { return }
-        let totalSteps = steps ?? epochs * max(mixtureSampleCount / max(batchSize, 1), 1)
-        options["decay-from"] = String(totalSteps / 2)
+    /// For a new `vanilla` run on a 2-D mixture, after the flags: without `--decay-from`,
+    /// records `decay-from` as half the run, so every rate decays linearly to 0 over its second
+    /// half; without `--self-condition`, self-conditioning on `twoDimensionalClusters` clusters
+    /// (at most the batch).
+    public mutating func applyTwoDimensionalDefaultsAfterFlags() {
+        guard isTwoDimensionalMixtureRun else { return }
+        if options["decay-from"] == nil {
+            let totalSteps = steps ?? epochs * max(mixtureSampleCount / max(batchSize, 1), 1)
+            options["decay-from"] = String(totalSteps / 2)
+        }
+        if options["self-condition"] == nil { options["self-condition"] = String(min(Self.twoDimensionalClusters, batchSize)) }
     }
 }

@@ -19,6 +19,10 @@ public final class DataClusters: Module {
     /// Lloyd iterations on the first batch after the k-means++ start.
     static let startingIterations = 10
 
+    /// Under data-parallel training, the processes' group: each learns from the global batch
+    /// (every process's rows, gathered), so all keep the same clusters, as one process would.
+    public var synchronization: (any Communicator)?
+
     public init(clusterCount: Int, featureCount: Int) {
         self.clusterCount = clusterCount
         self.featureCount = featureCount
@@ -46,8 +50,20 @@ public final class DataClusters: Module {
     /// k-means++ start (draws from `rng`) and Lloyd iterations on it; afterwards each row moves
     /// its nearest centroid towards it by 1 / (that centroid's count).
     public func learn(from samples: Tensor, generator rng: inout RandomGenerator) -> [Int] {
-        let rows = samples.scalars, n = samples.shape[0], f = featureCount
-        require(rows.count == n * f, "DataClusters: a batch of \(samples.shape) has not \(f) values per sample")
+        let local = samples.shape[0], f = featureCount
+        require(samples.count == local * f, "DataClusters: a batch of \(samples.shape) has not \(f) values per sample")
+        guard let group = synchronization, group.size > 1 else { return learn(rows: samples.scalars, generator: &rng) }
+        // Every process places its rows at its offset in a zeroed global batch; the sum over
+        // the group is the global batch on every process.
+        var global = [Float](repeating: 0, count: group.size * local * f)
+        global.replaceSubrange((group.rank * local * f)..<((group.rank + 1) * local * f), with: samples.scalars)
+        global.withUnsafeMutableBufferPointer { group.allReduceSum($0.baseAddress!, count: $0.count) }
+        return Array(learn(rows: global, generator: &rng)[(group.rank * local)..<((group.rank + 1) * local)])
+    }
+
+    /// `learn(from:generator:)` on the rows of one whole batch.
+    func learn(rows: [Float], generator rng: inout RandomGenerator) -> [Int] {
+        let f = featureCount, n = rows.count / f
         var centroids = buffer("centroids").scalars
         var counts = buffer("counts").scalars
         let labels: [Int]

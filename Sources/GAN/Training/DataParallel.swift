@@ -37,8 +37,8 @@ public final class DataParallel: @unchecked Sendable {
     /// Whether this process writes the run folder (rank 0).
     public var writesRun: Bool { rank == 0 }
 
-    /// Installs gradient averaging on every optimizer of `model` and synchronized statistics on
-    /// every BatchNorm of its networks.
+    /// Installs gradient averaging on every optimizer of `model`, synchronized statistics on
+    /// every BatchNorm of its networks and the global batch on every `DataClusters`.
     func install(on model: any GANFamily) {
         for (_, optimizer, _) in model.optimizers {
             guard let state = optimizer as? OptimizerState else {
@@ -49,6 +49,7 @@ public final class DataParallel: @unchecked Sendable {
         for (_, network) in model.networks {
             for (_, module) in network.namedModules() {
                 if let normalization = module as? BatchNorm { normalization.synchronization = communicator }
+                if let clusters = module as? DataClusters { clusters.synchronization = communicator }
             }
         }
     }

@@ -79,7 +79,7 @@ struct CommonTrainingOptions: ParsableArguments {
             configuration.steps = steps ?? (epochs == nil ? configuration.steps : nil)
             try apply(to: &configuration)
             try applyFamilyOptions(&configuration)
-            configuration.applyTwoDimensionalDecayDefault()
+            configuration.applyTwoDimensionalDefaultsAfterFlags()
         }
         let interval = monitorEvery ?? TrainingMonitor.defaultInterval
         guard interval >= 0 else { throw ValidationError("--monitor-every must be 0 (off) or a number of steps, not \(interval)") }
