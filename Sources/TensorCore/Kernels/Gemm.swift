@@ -1,5 +1,6 @@
 import CKernels
 import COpenBLAS
+import Foundation
 
 /// Single-precision matrix multiplication through OpenBLAS, or with `MatmulPrecision.bfloat16`
 /// through CKernels' bf16 GEMM (bf16 inputs, float32 sums).
@@ -71,8 +72,11 @@ public enum MatmulPrecision: String, Sendable, Codable, CaseIterable {
     case float32 = "fp32"
     case bfloat16 = "bf16"
 
-    /// Whether this CPU runs bf16 products (AVX-512 BF16 on x86-64).
-    public static var isBFloat16Available: Bool { gankit_bf16_available() }
+    /// Whether this CPU runs bf16 products (AVX-512 BF16 on x86-64). The environment variable
+    /// `GANKIT_NO_BF16` set (to anything) makes it false, to try the paths of CPUs without it.
+    public static var isBFloat16Available: Bool {
+        gankit_bf16_available() && ProcessInfo.processInfo.environment["GANKIT_NO_BF16"] == nil
+    }
 
     nonisolated(unsafe) private static var selected = MatmulPrecision.float32
 
