@@ -27,7 +27,6 @@ static int bf16_available(void) {
 // Per-thread packing buffers, grown on demand and kept for the thread's life.
 static _Thread_local uint32_t *packedA = NULL;
 static _Thread_local uint32_t *packedB = NULL;
-static _Thread_local uint32_t *columnScratch = NULL;
 
 static uint32_t *buffer(uint32_t **slot, size_t units) {
     if (*slot == NULL) *slot = aligned_alloc(64, units * sizeof(uint32_t));
@@ -52,6 +51,30 @@ BF16_TARGET static inline __m512i interleave_index(void) {
 BF16_TARGET static inline __m512i pairs(__m512 x, __m512 y, __m512i index) {
     __m512i both = (__m512i)_mm512_cvtne2ps_pbh(y, x);  // words 0..15 from x, 16..31 from y
     return _mm512_permutexvar_epi16(index, both);
+}
+
+// r[0..<16] (16 x 16 32-bit units) transposed in place: r[i] becomes column i.
+BF16_TARGET static inline void transpose16(__m512i r[16]) {
+    __m512i t[16], u[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    // u[4g + c], 128-bit lane L: rows 4g..4g+3 at column 4L + c.
+    for (int g = 0; g < 4; g++) {
+        u[4 * g] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
+        u[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
+        u[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
+        u[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
+    }
+    for (int c = 0; c < 4; c++) {
+        __m512i a0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x44), a1 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xEE);
+        __m512i b0 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0x44), b1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0xEE);
+        r[c] = _mm512_shuffle_i32x4(a0, b0, 0x88);
+        r[4 + c] = _mm512_shuffle_i32x4(a0, b0, 0xDD);
+        r[8 + c] = _mm512_shuffle_i32x4(a1, b1, 0x88);
+        r[12 + c] = _mm512_shuffle_i32x4(a1, b1, 0xDD);
+    }
 }
 
 // `count` contiguous floats rounded to bf16 into `out`, padded with zeros to `padded` values.
@@ -96,34 +119,51 @@ BF16_TARGET static void pack_a(int transposed, const float *a, long lda, long mc
 // columns, each [kcp pairs][NR columns][2].
 BF16_TARGET static void pack_b(int transposed, const float *b, long ldb, long nc, long kc, uint32_t *out) {
     long kcp = (kc + 1) / 2;
-    __m512i index = interleave_index();
-    for (long panel = 0; panel * NR < nc; panel++) {
-        uint32_t *p = out + panel * KCP * NR;
-        long columns = nc - panel * NR < NR ? nc - panel * NR : NR;
-        if (!transposed) {
-            __mmask16 m0 = mask16(columns), m1 = mask16(columns - 16);
-            const float *base = b + panel * NR;
-            for (long kp = 0; kp < kcp; kp++) {
-                const float *x = base + 2 * kp * ldb;
-                int odd = 2 * kp + 1 < kc;
-                __m512 x0 = _mm512_maskz_loadu_ps(m0, x), x1 = _mm512_maskz_loadu_ps(m1, x + 16);
-                __m512 y0 = odd ? _mm512_maskz_loadu_ps(m0, x + ldb) : _mm512_setzero_ps();
-                __m512 y1 = odd ? _mm512_maskz_loadu_ps(m1, x + ldb + 16) : _mm512_setzero_ps();
-                _mm512_storeu_si512(p + kp * NR, pairs(x0, y0, index));
-                _mm512_storeu_si512(p + kp * NR + 16, pairs(x1, y1, index));
-            }
-        } else {
-            // Column j of op(B) is row j of memory: round it to pairs, then spread the pairs.
-            uint32_t *scratch = buffer(&columnScratch, KCP);
-            for (long j = 0; j < NR; j++) {
-                if (j < columns) {
-                    convert_row(b + (panel * NR + j) * ldb, kc, (uint16_t *)scratch, 2 * kcp);
-                    for (long kp = 0; kp < kcp; kp++) p[kp * NR + j] = scratch[kp];
-                } else {
-                    for (long kp = 0; kp < kcp; kp++) p[kp * NR + j] = 0;
-                }
+    if (!transposed) {
+        // Along memory rows (two rows of k make a pair), every panel in turn.
+        __m512i index = interleave_index();
+        for (long kp = 0; kp < kcp; kp++) {
+            const float *x = b + 2 * kp * ldb;
+            int odd = 2 * kp + 1 < kc;
+            for (long panel = 0; panel * NR < nc; panel++) {
+                uint32_t *p = out + panel * KCP * NR + kp * NR;
+                long columns = nc - panel * NR < NR ? nc - panel * NR : NR;
+                __mmask16 m0 = mask16(columns), m1 = mask16(columns - 16);
+                const float *row = x + panel * NR;
+                __m512 x0 = _mm512_maskz_loadu_ps(m0, row), x1 = _mm512_maskz_loadu_ps(m1, row + 16);
+                __m512 y0 = odd ? _mm512_maskz_loadu_ps(m0, row + ldb) : _mm512_setzero_ps();
+                __m512 y1 = odd ? _mm512_maskz_loadu_ps(m1, row + ldb + 16) : _mm512_setzero_ps();
+                _mm512_storeu_si512(p, pairs(x0, y0, index));
+                _mm512_storeu_si512(p + 16, pairs(x1, y1, index));
             }
         }
+        return;
+    }
+    // Column j of op(B) is row j of memory: 16 columns by 16 pairs at a time, rounded to
+    // pairs along the rows, then transposed to [pair][column].
+    for (long first = 0; first < nc; first += 16) {
+        uint32_t *p = out + (first / NR) * KCP * NR + first % NR;
+        for (long kp0 = 0; kp0 < kcp; kp0 += 16) {
+            __m512i r[16];
+            for (long j = 0; j < 16; j++) {
+                if (first + j < nc) {
+                    const float *x = b + (first + j) * ldb + 2 * kp0;
+                    __m512 lo = _mm512_maskz_loadu_ps(mask16(kc - 2 * kp0), x);
+                    __m512 hi = _mm512_maskz_loadu_ps(mask16(kc - 2 * kp0 - 16), x + 16);
+                    r[j] = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+                } else {
+                    r[j] = _mm512_setzero_si512();
+                }
+            }
+            transpose16(r);
+            long pairsHere = kcp - kp0 < 16 ? kcp - kp0 : 16;
+            for (long i = 0; i < pairsHere; i++) _mm512_storeu_si512(p + (kp0 + i) * NR, r[i]);
+        }
+    }
+    // A last panel of 16 columns or fewer: its second half is zero.
+    if (nc % NR != 0 && nc % NR <= 16) {
+        uint32_t *p = out + (nc / NR) * KCP * NR + 16;
+        for (long kp = 0; kp < kcp; kp++) _mm512_storeu_si512(p + kp * NR, _mm512_setzero_si512());
     }
 }
 
