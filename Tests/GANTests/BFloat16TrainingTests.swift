@@ -75,6 +75,46 @@ final class BFloat16TrainingTests: XCTestCase {
         }
     }
 
+    func testResumingABFloat16RunIsBitExact() throws {
+        guard MatmulPrecision.isBFloat16Available else { throw XCTSkip("this CPU has no AVX-512 BF16") }
+        var folders: [String] = []
+        defer { for folder in folders { try? FileManager.default.removeItem(atPath: folder) } }
+        func newRun() -> RunDirectory {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("gankit-bf16-\(UUID().uuidString)").path
+            folders.append(path)
+            return RunDirectory(path)
+        }
+        // vanilla on ring8 with 640 points: 10 steps per epoch.
+        func configuration(epochs: Int, precision: MatmulPrecision = .bfloat16) -> TrainingConfiguration {
+            var configuration = TrainingConfiguration(family: "vanilla", dataset: "ring8")
+            configuration.mixtureSampleCount = 640
+            configuration.epochs = epochs
+            configuration.latentSize = 8
+            configuration.gridSize = 16
+            configuration.precision = precision
+            return configuration
+        }
+        func weights(_ trainer: Trainer) -> [String: [Float]] {
+            var result: [String: [Float]] = [:]
+            for (network, module) in trainer.model.networks {
+                for (name, value) in module.state() { result["\(network).\(name)"] = value.scalars }
+            }
+            return result
+        }
+        let straight = try Trainer(configuration: configuration(epochs: 2), run: newRun(), resume: false)
+        try straight.train()
+        XCTAssertEqual(MatmulPrecision.current, .bfloat16, "the trainer selected the run's precision")
+        let run = newRun()
+        try Trainer(configuration: configuration(epochs: 1), run: run, resume: false).train()
+        try MatmulPrecision.select(.float32)
+        let resumed = try Trainer(configuration: configuration(epochs: 2), run: run, resume: true)
+        try resumed.train()
+        XCTAssertEqual(weights(resumed), weights(straight), "1 epoch + resume must equal 2 epochs exactly in bf16")
+        let float32 = try Trainer(configuration: configuration(epochs: 2, precision: .float32), run: newRun(), resume: false)
+        try float32.train()
+        XCTAssertNotEqual(weights(float32), weights(straight), "fp32 and bf16 runs differ")
+    }
+
     func testThePrecisionIsRecordedAndOldRunsReadAsFloat32() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gankit-precision-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
