@@ -24,9 +24,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
         // Small C kernels with CPU dispatch at run time (the Swift targets build for baseline x86-64).
         .target(name: "CKernels"),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "NN", dependencies: ["TensorCore", "CKernels"]),
         .target(name: "MPI", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CTurboJPEG"]),
@@ -38,7 +38,7 @@ let package = Package(
         ]),
         // Multi-process checks the MPI tests run under mpirun.
         .executableTarget(name: "gankit-mpi-check", dependencies: ["TensorCore", "NN", "MPI"]),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"],
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CKernels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "GAN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GANTests", dependencies: ["GAN"]),

@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
 
     struct Ops: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "GFLOP/s of matmul (against a direct cblas_sgemm call) and of the dcgan convolutions.")
+            abstract: "GFLOP/s of matmul (against a direct cblas_sgemm call), of the dcgan convolutions and of the bf16 GEMM against cblas_sgemm on one thread.")
 
         @Option(help: "Batch size for the convolution layers.") var batch = 64
         @Option(help: "Timed repetitions per measurement (the median is reported).") var repetitions = 10
@@ -26,10 +26,21 @@ struct BenchCommand: ParsableCommand {
                 printRow(forward)
                 printRow(backward)
             }
+            guard MatmulPrecision.isBFloat16Available else {
+                print("bf16 GEMM: this CPU has no AVX-512 BF16")
+                return
+            }
+            // Both on the calling thread, one OpenBLAS thread (as Gemm runs it).
+            for shape in OpsBenchmark.trainingGemmShapes {
+                guard let (bf16, sgemm) = OpsBenchmark.bf16Gemm(shape, repetitions: repetitions) else { continue }
+                printRow(bf16)
+                printRow(sgemm)
+                print(String(format: "  bf16 / sgemm speed: %.2fx", sgemm.seconds / bf16.seconds))
+            }
         }
 
         func printRow(_ m: OpsBenchmark.Measurement) {
-            print(m.name.padding(toLength: 40, withPad: " ", startingAt: 0)
+            print(m.name.padding(toLength: 52, withPad: " ", startingAt: 0)
                   + String(format: "%9.3f ms %8.1f GFLOP/s", m.seconds * 1e3, m.gigaflopsPerSecond))
         }
     }
@@ -47,20 +58,23 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Untimed warm-up steps.") var warmup = 5
         @Option(name: .customLong("option"), help: "A family option as NAME=VALUE (repeatable), as its train flag --NAME VALUE.")
         var options: [String] = []
+        @Option(help: "Precision of the matrix products and convolutions: fp32 or bf16 (as train's --precision).")
+        var precision = "fp32"
 
         func run() throws {
             var configuration = TrainingConfiguration(family: model, dataset: dataset)
             configuration.dataDirectory = data
             configuration.batchSize = batch
             configuration.imageSize = imageSize
+            configuration.precision = try TrainingConfiguration.precision(flag: precision)
             for option in options {
                 let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2 else { throw ValidationError("--option takes NAME=VALUE, not \(option)") }
                 configuration.options[parts[0]] = parts[1]
             }
             let result = try TrainingBenchmark.run(configuration, steps: steps, warmup: warmup)
-            print(String(format: "{\"arch\": \"%@\", \"batch\": %d, \"steps\": %d, \"images_per_s\": %.1f, \"seconds\": %.3f}",
-                         model, batch, steps, result.imagesPerSecond, result.seconds))
+            print(String(format: "{\"arch\": \"%@\", \"batch\": %d, \"steps\": %d, \"precision\": \"%@\", \"images_per_s\": %.1f, \"seconds\": %.3f}",
+                         model, batch, steps, configuration.precision.rawValue, result.imagesPerSecond, result.seconds))
             for part in result.parts {
                 print(String(format: "{\"arch\": \"%@\", \"part\": \"%@\", \"images_per_s\": %.1f}", model, part.name, part.imagesPerSecond))
             }

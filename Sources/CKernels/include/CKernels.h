@@ -2,6 +2,7 @@
 #define GANKIT_CKERNELS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /// Adam's update of elements [start, end) on 16-float AVX-512 vectors, when the CPU has
 /// AVX-512F: out = p * shrink - stepSize * m' / (sqrt(v') / c2root + eps) with
@@ -13,5 +14,20 @@ bool gankit_adam_update(float *out, float *outM, float *outV,
                         const float *p, const float *g, const float *m, const float *v,
                         long start, long end, float b1, float b2, float l2, float shrink,
                         float stepSize, float c2root, float eps);
+
+/// Whether this CPU runs the bf16 kernels below (AVX-512 F, BW, VL and BF16 on x86-64).
+bool gankit_bf16_available(void);
+
+/// c = alpha * op(a) * op(b) + beta * c for row-major matrices (op(a) m x k, op(b) k x n, as
+/// cblas_sgemm), with the inputs rounded to bfloat16 (to nearest even, as VCVTNE2PS2BF16:
+/// quiet NaNs kept, subnormals flushed to zero) while they are packed, products summed in
+/// float32 (pairs of k by VDPBF16PS, then over k in float32). beta == 0 never reads c.
+/// Returns false, writing nothing, when `gankit_bf16_available()` is false.
+bool gankit_bf16_gemm(bool transposeA, bool transposeB, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// x[0..<count] rounded to bfloat16 bit patterns by the same instruction the GEMM packs with.
+/// Returns false, writing nothing, when `gankit_bf16_available()` is false.
+bool gankit_bf16_round(const float *x, uint16_t *out, long count);
 
 #endif

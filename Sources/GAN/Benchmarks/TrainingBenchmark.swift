@@ -23,6 +23,7 @@ public enum TrainingBenchmark {
     public static func run(_ configuration: TrainingConfiguration, steps: Int = 50, warmup: Int = 5) throws -> Result {
         let family = try FamilyCatalog.descriptor(configuration.family)
         try configuration.validate(minimumBatchSize: family.minimumBatchSize)
+        try configuration.selectPrecision()
         let data = try family.openData(configuration)
         var recorded = configuration
         recorded.sampleShape = data.sampleShape

@@ -42,6 +42,15 @@ public struct RunDirectory: Sendable {
             throw TrainingError.noCheckpoint(path)
         }
         do {
+            // Settings added after a run was saved read as what that run used.
+            var data = data
+            if var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                let missing = TrainingConfiguration.laterSettings.filter { object[$0.key] == nil }
+                if !missing.isEmpty {
+                    object.merge(missing.mapValues { $0 as Any }) { saved, _ in saved }
+                    data = try JSONSerialization.data(withJSONObject: object)
+                }
+            }
             return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
         } catch {
             throw TrainingError.configurationMismatch("\(configurationPath) is not a valid GANKit run configuration: \(error)")

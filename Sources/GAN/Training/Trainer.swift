@@ -56,6 +56,7 @@ public final class Trainer {
         let writesRun = parallel?.writesRun ?? true
         let family = try FamilyCatalog.descriptor(requested.family)
         try requested.validate(minimumBatchSize: family.minimumBatchSize)
+        try requested.selectPrecision()
         if resume {
             guard run.exists, FileManager.default.fileExists(atPath: run.trainingCheckpointPath) else {
                 throw TrainingError.noCheckpoint(run.path)

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import TensorCore
 
 /// Everything that defines a training run; saved as the run folder's `config.json`.
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
@@ -39,6 +40,31 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var sampleShape: [Int]?
     /// Recorded when training starts: the number of classes of the training labels, if any.
     public var classCount: Int?
+    /// The precision of the matrix products and convolutions of every training step
+    /// (`--precision`): fp32, or bf16 inputs with fp32 sums on CPUs with AVX-512 BF16.
+    /// Weights, optimizer state, normalization and losses are fp32 either way.
+    public var precision: MatmulPrecision = .float32
+
+    /// Settings added to config.json after the first runs, with the value a run saved without
+    /// them used (`RunDirectory.loadConfiguration` fills them in).
+    static let laterSettings: [String: String] = ["precision": MatmulPrecision.float32.rawValue]
+
+    /// The precision named by `--precision`'s `text`.
+    public static func precision(flag text: String) throws -> MatmulPrecision {
+        guard let precision = MatmulPrecision(rawValue: text) else {
+            throw TrainingError.invalidConfiguration("--precision must be fp32 or bf16, not \(text)")
+        }
+        return precision
+    }
+
+    /// Makes this run's `precision` the process-wide one for the products of its steps.
+    public func selectPrecision() throws {
+        do {
+            try MatmulPrecision.select(precision)
+        } catch let error as MatmulPrecision.UnavailableError {
+            throw TrainingError.invalidConfiguration(error.description)
+        }
+    }
 
     public init(family: String, dataset: String) {
         self.family = family
@@ -96,6 +122,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(emaDecay.map { $0 > 0 && $0 < 1 } ?? true, "--ema must be a decay in (0, 1), such as 0.999, not \(emaDecay ?? 0)")
         try check(imageSize.map { (4...1024).contains($0) } ?? true, "--image-size must be between 4 and 1024, not \(imageSize ?? 0)")
         for (name, value) in options where value.isEmpty { try check(false, "--\(name) needs a value") }
+        try check(precision != .bfloat16 || MatmulPrecision.isBFloat16Available, MatmulPrecision.UnavailableError().description)
         if let text = options["decay-from"] {
             try check(Int(text).map { $0 >= 0 } ?? false, "--decay-from must be a step number >= 0, not \(text)")
         }

@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import Foundation
 
@@ -44,6 +45,51 @@ public enum OpsBenchmark {
         }
         return (Measurement(name: "matmul \(n)^3 (Tensor)", seconds: tensorTime, flops: flops),
                 Measurement(name: "matmul \(n)^3 (cblas_sgemm)", seconds: blasTime, flops: flops))
+    }
+
+    /// One matrix product shape: c[m, n] = op(a) op(b), op(a) m x k, op(b) k x n.
+    public struct GemmShape: Sendable {
+        public var name: String
+        public var transposeA: Bool, transposeB: Bool
+        public var m: Int, n: Int, k: Int
+    }
+
+    /// Products of the dcgan and vanilla training steps at batch 64 (a Linear layer's forward
+    /// x·Wᵀ, input gradient dy·W and weight gradient dyᵀ·x; the shifted-GEMM convolution's
+    /// products on one thread's half batch), and a square one.
+    public static let trainingGemmShapes: [GemmShape] = [
+        GemmShape(name: "vanilla G 512->1024 x.Wt", transposeA: false, transposeB: true, m: 64, n: 1024, k: 512),
+        GemmShape(name: "vanilla G 512->1024 dy.W", transposeA: false, transposeB: false, m: 64, n: 512, k: 1024),
+        GemmShape(name: "vanilla G 512->1024 dyt.x", transposeA: true, transposeB: false, m: 1024, n: 512, k: 64),
+        GemmShape(name: "vanilla D 784->512 x.Wt", transposeA: false, transposeB: true, m: 64, n: 512, k: 784),
+        GemmShape(name: "dcgan G 100->12544 x.Wt", transposeA: false, transposeB: true, m: 64, n: 12544, k: 100),
+        GemmShape(name: "dcgan conv 64->128 7x7 fwd", transposeA: false, transposeB: false, m: 1568, n: 128, k: 64),
+        GemmShape(name: "dcgan conv 128->64 7x7 bwd", transposeA: false, transposeB: true, m: 1568, n: 64, k: 128),
+        GemmShape(name: "dcgan conv 64->128 7x7 dW", transposeA: true, transposeB: false, m: 64, n: 128, k: 1568),
+        GemmShape(name: "square 1024", transposeA: false, transposeB: false, m: 1024, n: 1024, k: 1024),
+    ]
+
+    /// One product of `shape` on the calling thread through `gankit_bf16_gemm` and through
+    /// `cblas_sgemm` (one OpenBLAS thread), or nil on a CPU without AVX-512 BF16.
+    public static func bf16Gemm(_ shape: GemmShape, repetitions: Int = 10) -> (bf16: Measurement, sgemm: Measurement)? {
+        guard MatmulPrecision.isBFloat16Available else { return nil }
+        var generator = RandomGenerator(seed: 4)
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        let a = Tensor.randn([m * k], generator: &generator), b = Tensor.randn([k * n], generator: &generator)
+        let (lda, ldb) = (shape.transposeA ? m : k, shape.transposeB ? k : n)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+        defer { c.deallocate() }
+        let flops = 2 * Double(m) * Double(n) * Double(k)
+        let bf16Time = medianSeconds(repetitions: repetitions) {
+            _ = gankit_bf16_gemm(shape.transposeA, shape.transposeB, m, n, k, 1, a.storage.base, lda, b.storage.base, ldb, 0, c, n)
+        }
+        let sgemmTime = medianSeconds(repetitions: repetitions) {
+            cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans, shape.transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1, a.storage.base, Int32(lda), b.storage.base, Int32(ldb), 0, c, Int32(n))
+        }
+        let label = "\(shape.name) \(m)x\(n)x\(k)"
+        return (Measurement(name: "\(label) bf16", seconds: bf16Time, flops: flops),
+                Measurement(name: "\(label) sgemm", seconds: sgemmTime, flops: flops))
     }
 
     /// A convolution layer of the reference `dcgan` networks.

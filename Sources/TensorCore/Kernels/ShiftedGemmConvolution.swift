@@ -1,4 +1,3 @@
-import COpenBLAS
 
 /// Convolutions as sums of shifted GEMMs (an implicit GEMM): no column buffer, and no
 /// multiplications with padding.
@@ -167,8 +166,8 @@ enum ShiftedGemmConvolution {
     private static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                               c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 1, c, Int32(ldc))
+        Gemm.product(bfloat16: MatmulPrecision.current == .bfloat16, transposeA: transposeA, transposeB: transposeB,
+                     m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
     }
 
     /// Runs `body(piece, samples, scratch)` for each piece of the batch on its own thread.

@@ -18,6 +18,8 @@ struct CommonTrainingOptions: ParsableArguments {
     @Option(name: .customLong("decay-from"),
             help: "Every learning rate stays constant for this many steps, then decays linearly towards 0 at the last step (default: no decay; cyclegan and vanilla on ring8/grid25: half the run).")
     var decayFrom: Int?
+    @Option(help: "Precision of the matrix products and convolutions, forward and backward: fp32 (default) or bf16 (bf16 inputs, fp32 sums and fp32 weights; needs AVX-512 BF16).")
+    var precision: String?
     @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
     @Option(name: .customLong("monitor-every"),
             help: "Measure mode collapse and the game's health every N steps (default \(TrainingMonitor.defaultInterval); 0: off).")
@@ -134,6 +136,7 @@ struct CommonTrainingOptions: ParsableArguments {
         if let imageSize { configuration.imageSize = imageSize }
         if let dataset, dataset != configuration.dataset { configuration.dataset = dataset }
         if let decayFrom { configuration.options["decay-from"] = String(decayFrom) }
+        if let precision { configuration.precision = try TrainingConfiguration.precision(flag: precision) }
     }
 }
 
