@@ -12,13 +12,15 @@ class GankitTestCase: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: scratch) }
 
-    /// Runs gankit (built beside this test bundle) and returns its exit status and all output.
-    func gankit(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs gankit (built beside this test bundle), with `environment` added to this process's,
+    /// and returns its exit status and all output.
+    func gankit(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gankit")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: scratch)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -6,18 +6,7 @@ import XCTest
 final class PrecisionCommandLineTests: GankitTestCase {
     /// gankit with `GANKIT_NO_BF16` set, as on a CPU without AVX-512 BF16.
     func gankitWithoutBFloat16(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gankit")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: scratch)
-        process.environment = ProcessInfo.processInfo.environment.merging(["GANKIT_NO_BF16": "1"]) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try gankit(arguments, environment: ["GANKIT_NO_BF16": "1"])
     }
 
     func testBadValuesAndAMissingInstructionSetAreOneLineErrors() throws {

@@ -1,4 +1,3 @@
-
 /// Convolutions as sums of shifted GEMMs (an implicit GEMM): no column buffer, and no
 /// multiplications with padding.
 ///
