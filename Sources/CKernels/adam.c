@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "cpu_features.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -37,12 +38,7 @@ bool gankit_adam_update(float *out, float *outM, float *outV,
                         long start, long end, float b1, float b2, float l2, float shrink,
                         float stepSize, float c2root, float eps) {
 #if defined(__x86_64__)
-    static int available = -1;
-    if (available < 0) {
-        __builtin_cpu_init();
-        available = __builtin_cpu_supports("avx512f") ? 1 : 0;
-    }
-    if (!available) return false;
+    if (!has_avx512f()) return false;
     adam_avx512(out, outM, outV, p, g, m, v, start, end, b1, b2, l2, shrink, stepSize, c2root, eps);
     return true;
 #else

@@ -30,4 +30,12 @@ bool gankit_bf16_gemm(bool transposeA, bool transposeB, long m, long n, long k, 
 /// Returns false, writing nothing, when `gankit_bf16_available()` is false.
 bool gankit_bf16_round(const float *x, uint16_t *out, long count);
 
+/// Copies between `samples` images laid out [sample, channel, pixel] (`channels` x `plane` each,
+/// contiguous) and position-major rows: pixel p of sample n, channel c is at
+/// rows[positions[p] * samples * channels + n * channels + c] (positions[p] = p when
+/// `positions` is NULL). `toRows` copies images into rows, otherwise rows into images. On 16 x 16
+/// AVX-512 transposes; returns false, writing nothing, on a CPU without AVX-512F or off x86-64.
+bool gankit_relayout(float *images, float *rows, const long *positions, long samples, long channels, long plane,
+                     bool toRows);
+
 #endif

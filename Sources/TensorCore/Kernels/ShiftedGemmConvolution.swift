@@ -1,3 +1,5 @@
+import CKernels
+
 /// Convolutions as sums of shifted GEMMs (an implicit GEMM): no column buffer, and no
 /// multiplications with padding.
 ///
@@ -293,6 +295,9 @@ enum ShiftedGemmConvolution {
         let mapStorage = map ?? []
         mapStorage.withUnsafeBufferPointer { buffer in
             let positions = map == nil ? nil : buffer.baseAddress
+            // 16 x 16 transposes on AVX-512; the loop below elsewhere.
+            if gankit_relayout(images + samples.lowerBound * channels * plane, positionMajor, positions, samples.count,
+                               channels, plane, toPositionMajor) { return }
             for (n, sample) in samples.enumerated() {
                 for firstChannel in stride(from: 0, to: channels, by: channelBlock) {
                     let width = min(channelBlock, channels - firstChannel)
