@@ -12,7 +12,7 @@ gankit=${GANKIT:-.build/release/gankit}
 reference=${TORCH_REFERENCE:-torch_reference.py}
 threads=${THREADS:-2}
 rounds=${ROUNDS:-2}
-models=${MODELS:-"dcgan vanilla cgan pix2pix cyclegan${SR_DATA:+ srresnet}"}
+models=${MODELS:-"dcgan vanilla cgan lapgan pix2pix cyclegan${SR_DATA:+ srresnet}"}
 export GANKIT_THREADS=$threads OMP_NUM_THREADS=$threads
 : > "$out"
 note() { echo "$*" | tee -a "$out"; }
@@ -23,6 +23,7 @@ for round in $(seq "$rounds"); do
       dcgan)    g="--model dcgan --steps 100";   p="python3 $reference --arch dcgan --steps 150 --threads $threads" ;;
       vanilla)  g="--model vanilla --steps 300"; p="python3 $reference --arch mlp --steps 300 --threads $threads" ;;
       cgan)     g="--model cgan --steps 50";    p="python3 bench/cgan_peer.py --steps 150 --threads $threads" ;;
+      lapgan)   g="--model lapgan --steps 30";   p="python3 bench/lapgan_peer.py --steps 30 --threads $threads" ;;
       pix2pix)  g="--model pix2pix --dataset edges2fashion --option load-size=256 --batch 2 --steps 8"
                 p="python3 bench/translation_peer.py --bench pix2pix --size 256 --batch 2 --steps 8" ;;
       cyclegan) g="--model cyclegan --batch 1 --steps 12"
@@ -31,7 +32,7 @@ for round in $(seq "$rounds"); do
                 p="python3 bench/srresnet_peer.py --batch 16 --patch-size 48 --steps 20 --threads $threads" ;;
       *) echo "unknown model $model" >&2; exit 2 ;;
     esac
-    note "round $round $model gankit: $($gankit bench train $g 2>&1 | tail -1)"
+    note "round $round $model gankit: $($gankit bench train $g 2>&1 | grep -v '"part"' | tail -1)"
     note "round $round $model pytorch: $($p 2>&1 | tail -1)"
   done
 done
