@@ -113,6 +113,11 @@ final class ConvolutionAlgorithmTests: XCTestCase {
                  geometry: ConvolutionGeometry(padding: (1, 0), dilation: (2, 1), groups: 3)),
             Case(batch: 1, channels: 40, outputChannels: 37, height: 9, width: 9, kernel: (3, 3),
                  geometry: ConvolutionGeometry()),
+            // Rows longer than one 16-float vector, with a partial last one.
+            Case(batch: 2, channels: 3, outputChannels: 4, height: 5, width: 37, kernel: (3, 5),
+                 geometry: ConvolutionGeometry(padding: (1, 2))),
+            Case(batch: 2, channels: 2, outputChannels: 3, height: 4, width: 40, kernel: (2, 3),
+                 geometry: ConvolutionGeometry(stride: (1, 2), padding: (0, 1))),
         ]
         for (index, c) in cases.enumerated() {
             let g = c.geometry, size = outputSize(c), seed = UInt64(100 + index * 3)

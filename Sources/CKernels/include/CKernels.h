@@ -38,4 +38,25 @@ bool gankit_bf16_round(const float *x, uint16_t *out, long count);
 bool gankit_relayout(float *images, float *rows, const long *positions, long samples, long channels, long plane,
                      bool toRows);
 
+/// The shape of an im2col column buffer (TensorCore's PatchLayout): `channels` planes of
+/// `height` x `width` pixels, a kernel of `kernelHeight` x `kernelWidth`, an output of
+/// `outputHeight` x `outputWidth` positions, and the convolution's stride, padding and dilation.
+typedef struct {
+    long channels, height, width, kernelHeight, kernelWidth, outputHeight, outputWidth;
+    long strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth;
+} gankit_patch_layout;
+
+/// im2col: rows [rowStart, rowEnd) (row = (channel, kernel row, kernel column)) of the column
+/// buffer of `sampleCount` images (sample stride `sampleStride`), each row `sampleCount` x
+/// output positions long, zeros where a patch reaches past the image. As PatchLayout.unfold.
+/// Returns false, writing nothing, on a CPU without AVX-512F or off x86-64.
+bool gankit_unfold(const gankit_patch_layout *layout, const float *images, long sampleCount, long sampleStride,
+                   long rowStart, long rowEnd, float *columns);
+
+/// col2im: adds the column buffer's rows of channels [channelStart, channelEnd) onto the images,
+/// in PatchLayout.fold's order (so the sums round identically). Returns false, writing nothing,
+/// on a CPU without AVX-512F or off x86-64.
+bool gankit_fold(const gankit_patch_layout *layout, const float *columns, long sampleCount, long sampleStride,
+                 long channelStart, long channelEnd, float *images);
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The shape parameters shared by a convolution and its transposes.
 public struct ConvolutionGeometry: Hashable, Sendable {
     public var stride: (height: Int, width: Int)
@@ -41,6 +43,15 @@ struct PatchLayout {
     var rows: Int { channels * kernelHeight * kernelWidth }
     var positions: Int { outputHeight * outputWidth }
 
+    /// This layout for the AVX-512 loops of CKernels.
+    private var kernelLayout: gankit_patch_layout {
+        gankit_patch_layout(channels: channels, height: height, width: width, kernelHeight: kernelHeight,
+                            kernelWidth: kernelWidth, outputHeight: outputHeight, outputWidth: outputWidth,
+                            strideHeight: geometry.stride.0, strideWidth: geometry.stride.1,
+                            paddingHeight: geometry.padding.0, paddingWidth: geometry.padding.1,
+                            dilationHeight: geometry.dilation.0, dilationWidth: geometry.dilation.1)
+    }
+
     /// Writes the columns of `sampleCount` images starting at `images` (channel stride
     /// `height * width`, sample stride `sampleStride`) into `columns`.
     func unfold(_ images: UnsafePointer<Float>, sampleCount: Int, sampleStride: Int,
@@ -48,7 +59,10 @@ struct PatchLayout {
         let rowLength = sampleCount * positions
         let plane = height * width
         let (sh, sw) = geometry.stride, ph = geometry.padding.0, dh = geometry.dilation.0
+        var layout = kernelLayout
         Parallel.forEachChunk(rows, costPerItem: rowLength) { range in
+            // Rows copied inline on AVX-512; the loop below elsewhere.
+            if gankit_unfold(&layout, images, sampleCount, sampleStride, range.lowerBound, range.upperBound, columns) { return }
             for row in range {
                 let kj = row % kernelWidth, ki = (row / kernelWidth) % kernelHeight, c = row / (kernelWidth * kernelHeight)
                 let out = columns + row * rowLength
@@ -96,8 +110,11 @@ struct PatchLayout {
         let plane = height * width
         let (sh, sw) = geometry.stride, ph = geometry.padding.0, dh = geometry.dilation.0
         let kernelArea = kernelHeight * kernelWidth
+        var layout = kernelLayout
         // Each channel's rows write only to that channel's planes: channels run in parallel.
         Parallel.forEachChunk(channels, costPerItem: kernelArea * rowLength) { range in
+            // Rows added inline on AVX-512, in the same order; the loop below elsewhere.
+            if gankit_fold(&layout, columns, sampleCount, sampleStride, range.lowerBound, range.upperBound, images) { return }
             for c in range {
                 for k in 0..<kernelArea {
                     let ki = k / kernelWidth, kj = k % kernelWidth
