@@ -26,10 +26,10 @@ for round in $(seq "$rounds"); do
       lapgan)   g="--model lapgan --steps 30";   p="python3 bench/lapgan_peer.py --steps 30 --threads $threads" ;;
       pix2pix)  g="--model pix2pix --dataset edges2fashion --option load-size=256 --batch 2 --steps 8"
                 p="python3 bench/translation_peer.py --bench pix2pix --size 256 --batch 2 --steps 8" ;;
-      cyclegan) g="--model cyclegan --batch 1 --steps 12"
-                p="python3 bench/cyclegan_peer.py --bench --batch 1 --ngf 64 --ndf 64 --steps 12" ;;
-      srresnet) g="--model srresnet --data ${SR_DATA:?srresnet needs SR_DATA} --batch 16 --option patch-size=48 --steps 20"
-                p="python3 bench/srresnet_peer.py --batch 16 --patch-size 48 --steps 20 --threads $threads" ;;
+      cyclegan) g="--model cyclegan --batch 1 --steps 40"
+                p="python3 bench/cyclegan_peer.py --bench --batch 1 --ngf 64 --ndf 64 --steps 40" ;;
+      srresnet) g="--model srresnet --data ${SR_DATA:?srresnet needs SR_DATA} --batch 16 --option patch-size=48 --steps 60"
+                p="python3 bench/srresnet_peer.py --batch 16 --patch-size 48 --steps 60 --threads $threads" ;;
       *) echo "unknown model $model" >&2; exit 2 ;;
     esac
     note "round $round $model gankit: $($gankit bench train $g 2>&1 | grep -v '"part"' | tail -1)"
