@@ -59,10 +59,11 @@ struct PatchLayout {
         let rowLength = sampleCount * positions
         let plane = height * width
         let (sh, sw) = geometry.stride, ph = geometry.padding.0, dh = geometry.dilation.0
-        var layout = kernelLayout
+        let layout = kernelLayout
         Parallel.forEachChunk(rows, costPerItem: rowLength) { range in
             // Rows copied inline on AVX-512; the loop below elsewhere.
-            if gankit_unfold(&layout, images, sampleCount, sampleStride, range.lowerBound, range.upperBound, columns) { return }
+            if withUnsafePointer(to: layout, { gankit_unfold($0, images, sampleCount, sampleStride, range.lowerBound,
+                                                             range.upperBound, columns) }) { return }
             for row in range {
                 let kj = row % kernelWidth, ki = (row / kernelWidth) % kernelHeight, c = row / (kernelWidth * kernelHeight)
                 let out = columns + row * rowLength
@@ -110,11 +111,12 @@ struct PatchLayout {
         let plane = height * width
         let (sh, sw) = geometry.stride, ph = geometry.padding.0, dh = geometry.dilation.0
         let kernelArea = kernelHeight * kernelWidth
-        var layout = kernelLayout
+        let layout = kernelLayout
         // Each channel's rows write only to that channel's planes: channels run in parallel.
         Parallel.forEachChunk(channels, costPerItem: kernelArea * rowLength) { range in
             // Rows added inline on AVX-512, in the same order; the loop below elsewhere.
-            if gankit_fold(&layout, columns, sampleCount, sampleStride, range.lowerBound, range.upperBound, images) { return }
+            if withUnsafePointer(to: layout, { gankit_fold($0, columns, sampleCount, sampleStride, range.lowerBound,
+                                                           range.upperBound, images) }) { return }
             for c in range {
                 for k in 0..<kernelArea {
                     let ki = k / kernelWidth, kj = k % kernelWidth
