@@ -51,4 +51,21 @@ final class PrecisionCommandLineTests: GankitTestCase {
         XCTAssertEqual(bench, 0, benchOutput)
         XCTAssertTrue(benchOutput.contains(#""precision": "bf16""#), benchOutput)
     }
+
+    /// `GANKIT_NO_AVX512` runs the portable loops in place of the AVX-512 kernels (Adam, im2col,
+    /// col2im, the convolutions' relayouts): two dcgan steps end in the same weights, bit for bit.
+    func testTrainingWithoutTheAVX512KernelsEndsInTheSameWeights() throws {
+        let flags = ["--steps", "2", "--batch", "16", "--monitor-every", "0"]
+        for (folder, environment) in [("kernels", [:]), ("loops", ["GANKIT_NO_AVX512": "1"])] {
+            let (status, output) = try gankit(["train", "dcgan"] + flags + ["--out", folder],
+                                              environment: environment.merging(["GANKIT_THREADS": "2"]) { a, _ in a })
+            XCTAssertEqual(status, 0, output)
+        }
+        for file in ["generator", "discriminator"] {
+            let kernels = try Data(contentsOf: URL(fileURLWithPath: scratch + "/kernels/checkpoints/\(file).safetensors"))
+            let loops = try Data(contentsOf: URL(fileURLWithPath: scratch + "/loops/checkpoints/\(file).safetensors"))
+            XCTAssertGreaterThan(kernels.count, 100_000, file)
+            XCTAssertTrue(kernels == loops, "\(file): the weights differ between the kernels and the portable loops")
+        }
+    }
 }

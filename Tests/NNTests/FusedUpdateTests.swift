@@ -53,6 +53,28 @@ final class FusedUpdateTests: XCTestCase {
         }
     }
 
+    /// Adam's AVX-512 kernel against the portable loop it replaces, bit for bit (weight decay
+    /// on, 37-wide rows so a partial vector is updated too).
+    func testAdamKernelEqualsThePortableLoop() throws {
+        guard VectorKernels.isEnabled else { throw XCTSkip("the AVX-512 kernels do not run on this CPU: only the portable loops do") }
+        let withKernel = model(seed: 3), withLoop = model(seed: 3)
+        let adamKernel = Adam(learningRate: 2e-3, beta1: 0.5, weightDecay: 0.01)
+        let adamLoop = Adam(learningRate: 2e-3, beta1: 0.5, weightDecay: 0.01)
+        for step in 0..<3 {
+            adamKernel.update(withKernel, gradients: gradients(of: withKernel, step: step))
+            let g = gradients(of: withLoop, step: step)
+            VectorKernels.withPortableLoops { adamLoop.update(withLoop, gradients: g) }
+        }
+        let loopState = adamLoop.stateTensors()
+        let pairs = zip(withKernel.namedParameters(), withLoop.namedParameters()).map { ($0.0.name, $0.0.value, $0.1.value) }
+            + adamKernel.stateTensors().map { ($0.key, $0.value, loopState[$0.key] ?? Tensor.zeros([0])) }
+        XCTAssertEqual(pairs.count, 3 * withKernel.namedParameters().count + 1, "every parameter and moment (and the step) compared")
+        for (name, a, b) in pairs {
+            let largest = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? .infinity
+            XCTAssertTrue(a.scalars == b.scalars, "\(name) after three steps: kernel and loop differ by up to \(largest)")
+        }
+    }
+
     func testDropoutEqualsInputTimesScaledKeepMask() {
         let dropout = Dropout(0.3, seed: 9)
         var generator = RandomGenerator(seed: 3)

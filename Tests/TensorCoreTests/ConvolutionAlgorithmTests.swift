@@ -144,6 +144,41 @@ final class ConvolutionAlgorithmTests: XCTestCase {
         }
     }
 
+    /// The AVX-512 kernels (im2col and col2im rows, the shifted GEMM's relayouts) against the
+    /// portable loops they replace, bit for bit: on this CPU the loops run only when switched off.
+    func testPortableLoopsMatchTheVectorKernelsBitForBit() throws {
+        guard VectorKernels.isEnabled else { throw XCTSkip("the AVX-512 kernels do not run on this CPU: only the portable loops do") }
+        let longRows = [
+            Case(batch: 2, channels: 3, outputChannels: 4, height: 5, width: 37, kernel: (3, 5),
+                 geometry: ConvolutionGeometry(padding: (1, 2))),
+            Case(batch: 2, channels: 2, outputChannels: 3, height: 4, width: 40, kernel: (2, 3),
+                 geometry: ConvolutionGeometry(stride: (1, 2), padding: (0, 1))),
+        ]
+        for algorithm in [ConvolutionKernels.Algorithm.columns, .shiftedGemm] {
+            for (index, c) in (Self.stride1Cases + Self.stridedCases + longRows).enumerated() {
+                let g = c.geometry, size = outputSize(c), seed = UInt64(200 + index * 3)
+                let x = GradientChecking.random([c.batch, c.channels, c.height, c.width], seed: seed)
+                let w = GradientChecking.random([c.outputChannels, c.channels, c.kernel.0, c.kernel.1], seed: seed + 1)
+                let y = GradientChecking.random([c.batch, c.outputChannels, size.0, size.1], seed: seed + 2)
+                func maps() -> [[Float]] {
+                    [ConvolutionKernels.forward(x, w, geometry: g, outputSize: size, algorithm: algorithm).scalars,
+                     ConvolutionKernels.transposed(y, w, geometry: g, inputSize: (c.height, c.width), algorithm: algorithm).scalars,
+                     ConvolutionKernels.weightGradient(x, y, geometry: g, weightShape: w.shape, algorithm: algorithm).scalars]
+                }
+                let kernels = maps()
+                let loops = VectorKernels.withPortableLoops { () -> [[Float]] in
+                    XCTAssertFalse(VectorKernels.isEnabled, "the switch turns the kernels off")
+                    return maps()
+                }
+                XCTAssertTrue(VectorKernels.isEnabled, "the switch is restored")
+                for (name, (a, b)) in zip(["forward", "transposed", "weight gradient"], zip(kernels, loops)) {
+                    let largest = zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+                    XCTAssertTrue(a == b, "\(algorithm) case \(index) \(name): kernels and loops differ by up to \(largest)")
+                }
+            }
+        }
+    }
+
     func testShiftedGemmMatchesColumns() {
         assertAlgorithmMatchesColumns(.shiftedGemm, Self.stride1Cases)
     }

@@ -59,4 +59,13 @@ bool gankit_unfold(const gankit_patch_layout *layout, const float *images, long 
 bool gankit_fold(const gankit_patch_layout *layout, const float *columns, long sampleCount, long sampleStride,
                  long channelStart, long channelEnd, float *images);
 
+/// Whether the AVX-512F kernels above (Adam, relayout, unfold, fold) run: the CPU has AVX-512F
+/// and they are not turned off. The environment variable `GANKIT_NO_AVX512` set (to anything)
+/// turns them off from the start, so the portable Swift loops run, as on other CPUs.
+bool gankit_avx512_enabled(void);
+
+/// Turns the AVX-512F kernels off (`false`) or back on where the CPU has them; for tests that
+/// compare the kernels with the portable loops in one process. Not for use while kernels run.
+void gankit_set_avx512(bool enabled);
+
 #endif

@@ -73,9 +73,11 @@ public enum MatmulPrecision: String, Sendable, Codable, CaseIterable {
     case bfloat16 = "bf16"
 
     /// Whether this CPU runs bf16 products (AVX-512 BF16 on x86-64). The environment variable
-    /// `GANKIT_NO_BF16` set (to anything) makes it false, to try the paths of CPUs without it.
+    /// `GANKIT_NO_BF16` (or `GANKIT_NO_AVX512`) set to anything makes it false, to try the paths
+    /// of CPUs without it.
     public static var isBFloat16Available: Bool {
-        gankit_bf16_available() && ProcessInfo.processInfo.environment["GANKIT_NO_BF16"] == nil
+        let environment = ProcessInfo.processInfo.environment
+        return gankit_bf16_available() && environment["GANKIT_NO_BF16"] == nil && environment["GANKIT_NO_AVX512"] == nil
     }
 
     nonisolated(unsafe) private static var selected = MatmulPrecision.float32
