@@ -44,6 +44,14 @@ final class ConvolutionAlgorithmTests: XCTestCase {
              geometry: ConvolutionGeometry(stride: (2, 2), padding: (1, 1))),
     ]
 
+    /// Rows longer than one 16-float vector, with a partial last one.
+    static let longRowCases: [Case] = [
+        Case(batch: 2, channels: 3, outputChannels: 4, height: 5, width: 37, kernel: (3, 5),
+             geometry: ConvolutionGeometry(padding: (1, 2))),
+        Case(batch: 2, channels: 2, outputChannels: 3, height: 4, width: 40, kernel: (2, 3),
+             geometry: ConvolutionGeometry(stride: (1, 2), padding: (0, 1))),
+    ]
+
     func outputSize(_ c: Case) -> (Int, Int) {
         (c.geometry.outputSize(input: c.height, kernel: c.kernel.0, axis: 0),
          c.geometry.outputSize(input: c.width, kernel: c.kernel.1, axis: 1))
@@ -113,12 +121,7 @@ final class ConvolutionAlgorithmTests: XCTestCase {
                  geometry: ConvolutionGeometry(padding: (1, 0), dilation: (2, 1), groups: 3)),
             Case(batch: 1, channels: 40, outputChannels: 37, height: 9, width: 9, kernel: (3, 3),
                  geometry: ConvolutionGeometry()),
-            // Rows longer than one 16-float vector, with a partial last one.
-            Case(batch: 2, channels: 3, outputChannels: 4, height: 5, width: 37, kernel: (3, 5),
-                 geometry: ConvolutionGeometry(padding: (1, 2))),
-            Case(batch: 2, channels: 2, outputChannels: 3, height: 4, width: 40, kernel: (2, 3),
-                 geometry: ConvolutionGeometry(stride: (1, 2), padding: (0, 1))),
-        ]
+        ] + Self.longRowCases
         for (index, c) in cases.enumerated() {
             let g = c.geometry, size = outputSize(c), seed = UInt64(100 + index * 3)
             let x = GradientChecking.random([c.batch, c.channels, c.height, c.width], seed: seed)
@@ -148,14 +151,8 @@ final class ConvolutionAlgorithmTests: XCTestCase {
     /// portable loops they replace, bit for bit: on this CPU the loops run only when switched off.
     func testPortableLoopsMatchTheVectorKernelsBitForBit() throws {
         guard VectorKernels.isEnabled else { throw XCTSkip("the AVX-512 kernels do not run on this CPU: only the portable loops do") }
-        let longRows = [
-            Case(batch: 2, channels: 3, outputChannels: 4, height: 5, width: 37, kernel: (3, 5),
-                 geometry: ConvolutionGeometry(padding: (1, 2))),
-            Case(batch: 2, channels: 2, outputChannels: 3, height: 4, width: 40, kernel: (2, 3),
-                 geometry: ConvolutionGeometry(stride: (1, 2), padding: (0, 1))),
-        ]
         for algorithm in [ConvolutionKernels.Algorithm.columns, .shiftedGemm] {
-            for (index, c) in (Self.stride1Cases + Self.stridedCases + longRows).enumerated() {
+            for (index, c) in (Self.stride1Cases + Self.stridedCases + Self.longRowCases).enumerated() {
                 let g = c.geometry, size = outputSize(c), seed = UInt64(200 + index * 3)
                 let x = GradientChecking.random([c.batch, c.channels, c.height, c.width], seed: seed)
                 let w = GradientChecking.random([c.outputChannels, c.channels, c.kernel.0, c.kernel.1], seed: seed + 1)

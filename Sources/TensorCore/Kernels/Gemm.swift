@@ -73,11 +73,10 @@ public enum MatmulPrecision: String, Sendable, Codable, CaseIterable {
     case bfloat16 = "bf16"
 
     /// Whether this CPU runs bf16 products (AVX-512 BF16 on x86-64). The environment variable
-    /// `GANKIT_NO_BF16` (or `GANKIT_NO_AVX512`) set to anything makes it false, to try the paths
-    /// of CPUs without it.
+    /// `GANKIT_NO_BF16` set (to anything) makes it false, to try the paths of CPUs without it;
+    /// so do the AVX-512 kernels turned off (`VectorKernels.isEnabled`, `GANKIT_NO_AVX512`).
     public static var isBFloat16Available: Bool {
-        let environment = ProcessInfo.processInfo.environment
-        return gankit_bf16_available() && environment["GANKIT_NO_BF16"] == nil && environment["GANKIT_NO_AVX512"] == nil
+        gankit_bf16_available() && VectorKernels.isEnabled && ProcessInfo.processInfo.environment["GANKIT_NO_BF16"] == nil
     }
 
     nonisolated(unsafe) private static var selected = MatmulPrecision.float32
